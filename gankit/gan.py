@@ -1,0 +1,247 @@
+"""The ``GAN`` model: a generator and a discriminator trained with ``compile`` / ``fit``.
+
+``GAN`` is a ``keras.Model``, so everything a Keras user expects works: ``fit`` with its
+progress bar, callbacks (``gankit.callbacks`` and your own), ``save_weights`` /
+``load_weights``. One training step is the classic alternating update of Goodfellow et al.
+(2014):
+
+1. discriminator step: score a real batch and a generated batch, and descend
+   ``d_loss = loss(D(real), "real") + loss(D(G(z)), "fake")``;
+2. generator step: descend the non-saturating ``g_loss = loss(D(G(z)), "real")``.
+
+The losses, the sampling of ``z`` and the metrics live here and are shared by every backend;
+only "compute these gradients and apply them" differs between TensorFlow, JAX and PyTorch, and
+lives in ``gankit/backend/<name>.py``.
+
+Class-conditional GANs (notebook 03) use the same class: give it a generator and a discriminator
+that take ``[inputs, label]`` (see ``gankit.models``) and ``fit(images, labels)``.
+
+Introduced in notebook 01.
+"""
+
+import numpy as np
+import keras
+from keras import ops
+
+from gankit import backend as gan_backend
+
+LOSSES = ("bce", "hinge")
+
+
+class _OptimizerPair:
+    """What Keras's training loop sees as ``model.optimizer``: both optimizers at once.
+
+    Keras's JAX training loop carries the state of ``model.optimizer.variables`` from step to
+    step; listing the discriminator's and the generator's variables here makes it carry (and
+    ``save_weights`` checkpoint) both.
+    """
+
+    def __init__(self, d_optimizer, g_optimizer):
+        self.d_optimizer, self.g_optimizer = d_optimizer, g_optimizer
+
+    @property
+    def variables(self):
+        return list(self.d_optimizer.variables) + list(self.g_optimizer.variables)
+
+    @property
+    def built(self):
+        return self.d_optimizer.built and self.g_optimizer.built
+
+    def build(self, _variables=None):
+        pass  # GAN.compile builds each optimizer on its own network's weights.
+
+
+class GAN(keras.Model):
+    """A generator and a discriminator, trained against each other by ``fit``.
+
+    Args:
+        generator: maps ``z`` ``(N, latent_dim)`` (and, if conditional, labels ``(N,)``) to
+            images ``float32 (N, 28, 28, 1)`` in [-1, 1].
+        discriminator: maps images (and labels) to logits ``(N, 1)``.
+        num_classes: number of classes of a conditional pair; inferred as 10 when the
+            generator has two inputs.
+        seed: seed of the latent-vector generator (``keras.random.SeedGenerator``).
+
+    ``fit(x)`` takes images ``float32 (N, 28, 28, 1)`` in [-1, 1] (``gankit.data.to_model_range``);
+    a conditional GAN takes ``fit(x, labels)`` with integer labels ``(N,)``. Each epoch logs
+    ``d_loss``, ``g_loss`` and ``d_real`` / ``d_fake``, the discriminator's mean probability
+    "real" on real and on generated batches.
+    """
+
+    def __init__(self, generator, discriminator, num_classes=None, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.generator = generator
+        self.discriminator = discriminator
+        self.conditional = len(generator.inputs) == 2
+        if self.conditional != (len(discriminator.inputs) == 2):
+            raise ValueError(
+                "The generator and the discriminator must both be conditional (two inputs: "
+                "data and label) or both unconditional; build them with the same num_classes.")
+        self.num_classes = (num_classes or 10) if self.conditional else None
+        self.latent_dim = int(generator.inputs[0].shape[-1])
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
+        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
+        self.d_real_tracker = keras.metrics.Mean(name="d_real")
+        self.d_fake_tracker = keras.metrics.Mean(name="d_fake")
+        self.built = True
+
+    def compile(self, d_optimizer=None, g_optimizer=None, loss="bce", label_smoothing=0.0,
+                **kwargs):
+        """Set the two optimizers and the loss.
+
+        Args:
+            d_optimizer, g_optimizer: Keras optimizers; default Adam(2e-4, beta_1=0.5), the
+                DCGAN paper's setting. Use two distinct instances.
+            loss: ``"bce"``, the non-saturating binary cross-entropy of the original paper, or
+                ``"hinge"`` (hinge loss for D, ``-D(G(z))`` for G).
+            label_smoothing: one-sided label smoothing in [0, 0.5): real images get the target
+                ``1 - label_smoothing`` (0.1 gives the 0.9 of Salimans et al. 2016); bce only.
+            **kwargs: passed to ``keras.Model.compile`` (``jit_compile``, ``run_eagerly``, ...).
+        """
+        if loss not in LOSSES:
+            raise ValueError(f"loss must be one of {LOSSES}, got {loss!r}.")
+        if not 0 <= label_smoothing < 0.5:
+            raise ValueError(f"label_smoothing must be in [0, 0.5), got {label_smoothing}.")
+        if label_smoothing and loss != "bce":
+            raise ValueError("label_smoothing applies to loss='bce' only.")
+        d_optimizer = d_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5)
+        g_optimizer = g_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5)
+        if d_optimizer is g_optimizer:
+            raise ValueError("Pass two optimizer instances: each keeps the state of one network.")
+        super().compile(**kwargs)
+        self.d_optimizer, self.g_optimizer = d_optimizer, g_optimizer
+        self.d_optimizer.build(self.discriminator.trainable_variables)
+        self.g_optimizer.build(self.generator.trainable_variables)
+        self.optimizer = _OptimizerPair(d_optimizer, g_optimizer)
+        self.loss_name, self.label_smoothing = loss, float(label_smoothing)
+
+    @property
+    def metrics(self):
+        return [self.d_loss_tracker, self.g_loss_tracker, self.d_real_tracker,
+                self.d_fake_tracker]
+
+    def call(self, inputs, training=False):
+        return self.generator(inputs, training=training)
+
+    # --- shared pieces of a training step (used by gankit/backend/*.py) -------------------
+
+    def unpack(self, data):
+        """Split a batch from ``fit`` into ``(images, labels or None)``."""
+        images, labels, _ = keras.utils.unpack_x_y_sample_weight(data)
+        if self.conditional:
+            if labels is None:
+                raise ValueError("A conditional GAN needs labels: call fit(images, labels).")
+            labels = ops.cast(labels, "int32")
+        return images, labels
+
+    def _generate_batch(self, batch_size, labels, training=True):
+        z = keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
+        inputs = [z, labels] if self.conditional else z
+        return self.generator(inputs, training=training)
+
+    def _discriminate(self, images, labels):
+        inputs = [images, labels] if self.conditional else images
+        return self.discriminator(inputs, training=True)
+
+    def _bce(self, logits, target):
+        return ops.mean(ops.binary_crossentropy(ops.full_like(logits, target), logits,
+                                                from_logits=True))
+
+    def discriminator_loss(self, real, labels):
+        """Loss of the discriminator step; returns ``(d_loss, d_real, d_fake)``.
+
+        Generated images are drawn with fresh ``z`` (and, if conditional, the real batch's
+        labels) and cut from the generator's gradient.
+        """
+        batch_size = ops.shape(real)[0]
+        fake = ops.stop_gradient(self._generate_batch(batch_size, labels))
+        real_logits = self._discriminate(real, labels)
+        fake_logits = self._discriminate(fake, labels)
+        if self.loss_name == "hinge":
+            d_loss = ops.mean(ops.relu(1.0 - real_logits)) + ops.mean(ops.relu(1.0 + fake_logits))
+        else:
+            d_loss = (self._bce(real_logits, 1.0 - self.label_smoothing)
+                      + self._bce(fake_logits, 0.0))
+        return d_loss, ops.mean(ops.sigmoid(real_logits)), ops.mean(ops.sigmoid(fake_logits))
+
+    def generator_loss(self, real, labels):
+        """Loss of the generator step (a fresh batch of the size of ``real``)."""
+        fake = self._generate_batch(ops.shape(real)[0], labels)
+        fake_logits = self._discriminate(fake, labels)
+        if self.loss_name == "hinge":
+            return -ops.mean(fake_logits)
+        return self._bce(fake_logits, 1.0)
+
+    def update_metrics(self, d_loss, g_loss, d_real, d_fake):
+        """Update the four trackers and return the logs dict."""
+        for tracker, value in zip(self.metrics, (d_loss, g_loss, d_real, d_fake)):
+            tracker.update_state(value)
+        return {m.name: m.result() for m in self.metrics}
+
+    def train_step(self, *args):
+        return gan_backend.train_step(self, *args)
+
+    # --- checkpoints --------------------------------------------------------------------------
+
+    def _random_states(self):
+        """Every random-generator state in the model (latent vectors, dropout masks)."""
+        return [v for v in self.variables if v.name == "seed_generator_state"]
+
+    def save_own_variables(self, store):
+        # Keras leaves random-generator states out of weight files. A checkpoint that resumes
+        # exactly needs them: they decide the latent vectors and dropout masks of later steps.
+        super().save_own_variables(store)
+        for i, state in enumerate(self._random_states()):
+            store[f"random_state_{i}"] = ops.convert_to_numpy(state)
+
+    def load_own_variables(self, store):
+        states = self._random_states()
+        saved = [key for key in store.keys() if key.startswith("random_state_")]
+        if len(saved) != len(states):
+            raise ValueError(
+                f"The weights file holds {len(saved)} random-generator states but this GAN has "
+                f"{len(states)}: it was saved from a GAN built differently. Rebuild the same "
+                "generator and discriminator before loading.")
+        for i, state in enumerate(states):
+            state.assign(store[f"random_state_{i}"])
+
+    # --- sampling ---------------------------------------------------------------------------
+
+    def generate(self, n=None, seed=None, labels=None, z=None, batch_size=1000):
+        """Generate images as a NumPy array ``float32 (n, 28, 28, 1)`` in [-1, 1].
+
+        Args:
+            n: number of images (or give ``z``).
+            seed: seed for the latent vectors; None draws them from NumPy's global generator
+                (seeded by ``keras.utils.set_random_seed``). Sampling never advances the
+                training state.
+            labels: for a conditional GAN, digits ``(n,)`` in ``0..num_classes-1``; default
+                ``np.arange(n) % num_classes`` (balanced, in order).
+            z: explicit latent vectors ``(n, latent_dim)``.
+        """
+        if z is None:
+            if n is None or int(n) != n or n < 1:
+                raise ValueError(f"n must be a positive integer (or pass z), got {n!r}.")
+            rng = np.random.default_rng(seed) if seed is not None else np.random
+            z = rng.standard_normal((int(n), self.latent_dim))
+        z = np.asarray(z, dtype="float32")
+        if z.ndim != 2 or z.shape[1] != self.latent_dim:
+            raise ValueError(f"z must have shape (n, {self.latent_dim}), got {z.shape}.")
+        n = len(z)
+        if self.conditional:
+            labels = np.arange(n) % self.num_classes if labels is None else np.asarray(labels)
+            if labels.shape != (n,) or labels.min() < 0 or labels.max() >= self.num_classes:
+                raise ValueError(f"labels must be {n} integers in 0..{self.num_classes - 1}, "
+                                 f"got shape {labels.shape} and range "
+                                 f"{labels.min()}..{labels.max()}.")
+            labels = labels.astype("int32")
+        elif labels is not None:
+            raise ValueError("labels are for conditional GANs; this generator takes z only.")
+        chunks = []
+        for start in range(0, n, batch_size):
+            inputs = z[start:start + batch_size]
+            if self.conditional:
+                inputs = [inputs, labels[start:start + batch_size]]
+            chunks.append(ops.convert_to_numpy(self.generator(inputs, training=False)))
+        return np.concatenate(chunks).astype("float32")

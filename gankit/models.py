@@ -1,0 +1,179 @@
+"""Generator and discriminator builders.
+
+Every generator maps a latent vector ``z`` (``float32 (N, latent_dim)``, standard Gaussian) to
+images ``float32 (N, 28, 28, 1)`` in [-1, 1] (a tanh output). Every discriminator maps such
+images to one logit per image, ``float32 (N, 1)``: positive means "real".
+
+Conditional builders (notebook 03) take the digit label as a second input, ``int32 (N,)`` in
+0..9: the generator embeds it and joins it to ``z``; the discriminator turns it into an extra
+28x28 image channel, so every convolution sees which digit it is asked to judge.
+
+The fully connected pair is introduced in notebook 01, the DCGAN pair in notebook 02.
+"""
+
+import keras
+from keras import layers
+
+IMAGE_SHAPE = (28, 28, 1)
+LATENT_DIM = 100
+NUM_CLASSES = 10
+
+
+def _check_positive(**sizes):
+    for name, value in sizes.items():
+        values = value if isinstance(value, (tuple, list)) else (value,)
+        if not values or any(int(v) != v or v < 1 for v in values):
+            raise ValueError(f"{name} must be positive integers, got {value!r}.")
+
+
+def _label_input_for_generator(latent_dim, num_classes):
+    """Inputs (z, label) and their join: z concatenated with a learned label embedding."""
+    z = keras.Input((latent_dim,), name="z")
+    label = keras.Input((), dtype="int32", name="label")
+    embedded = layers.Embedding(num_classes, 50, name="label_embedding")(label)
+    return [z, label], layers.Concatenate(name="z_and_label")([z, embedded])
+
+
+def _label_input_for_discriminator(num_classes):
+    """Inputs (image, label) and their join: the label as a 28x28 extra channel."""
+    image = keras.Input(IMAGE_SHAPE, name="image")
+    label = keras.Input((), dtype="int32", name="label")
+    plane = layers.Embedding(num_classes, 28 * 28, name="label_embedding")(label)
+    plane = layers.Reshape(IMAGE_SHAPE, name="label_plane")(plane)
+    return [image, label], layers.Concatenate(name="image_and_label")([image, plane])
+
+
+def build_vanilla_generator(latent_dim=LATENT_DIM, hidden=(256, 512, 1024), batch_norm=False,
+                            num_classes=None, name=None):
+    """Fully connected generator: latent_dim -> 256 -> 512 -> 1024 -> 784 (tanh) -> 28x28x1.
+
+    Args:
+        latent_dim: size of z.
+        hidden: widths of the hidden layers.
+        batch_norm: add batch normalisation after each hidden layer.
+        num_classes: if given, a conditional generator with inputs ``[z, label]``.
+    """
+    _check_positive(latent_dim=latent_dim, hidden=hidden)
+    if num_classes:
+        inputs, x = _label_input_for_generator(latent_dim, num_classes)
+    else:
+        inputs = x = keras.Input((latent_dim,), name="z")
+    for width in hidden:
+        x = layers.Dense(width)(x)
+        if batch_norm:
+            x = layers.BatchNormalization()(x)
+        x = layers.LeakyReLU(0.2)(x)
+    x = layers.Dense(28 * 28, activation="tanh")(x)
+    images = layers.Reshape(IMAGE_SHAPE, name="image")(x)
+    default = "conditional_vanilla_generator" if num_classes else "vanilla_generator"
+    return keras.Model(inputs, images, name=name or default)
+
+
+def build_vanilla_discriminator(hidden=(1024, 512, 256), dropout=0.3, num_classes=None, name=None):
+    """Fully connected discriminator: 784 -> 1024 -> 512 -> 256 -> 1 logit.
+
+    Each hidden layer is followed by LeakyReLU(0.2) and dropout.
+    """
+    _check_positive(hidden=hidden)
+    if not 0 <= dropout < 1:
+        raise ValueError(f"dropout must be in [0, 1), got {dropout}.")
+    if num_classes:
+        inputs, x = _label_input_for_discriminator(num_classes)
+    else:
+        inputs = x = keras.Input(IMAGE_SHAPE, name="image")
+    x = layers.Flatten()(x)
+    for width in hidden:
+        x = layers.Dense(width)(x)
+        x = layers.LeakyReLU(0.2)(x)
+        x = layers.Dropout(dropout)(x)
+    logit = layers.Dense(1, name="logit")(x)
+    default = "conditional_vanilla_discriminator" if num_classes else "vanilla_discriminator"
+    return keras.Model(inputs, logit, name=name or default)
+
+
+def build_dcgan_generator(latent_dim=LATENT_DIM, filters=(256, 128, 64), kernel_size=5,
+                          upsampling="transpose", num_classes=None, name=None):
+    """DCGAN generator: Dense to 7x7xfilters[0], then up to 28x28x1.
+
+    The widely used recipe (Radford et al. 2016, TensorFlow's DCGAN tutorial): batch norm and
+    LeakyReLU after every layer but the last, a stride-1 block at 7x7, then two stride-2 steps
+    (7 -> 14 -> 28) and a tanh output.
+
+    Args:
+        filters: channels at 7x7, 7x7 and 14x14.
+        upsampling: ``"transpose"`` for stride-2 ``Conv2DTranspose`` or ``"resize"`` for
+            nearest-neighbour ``UpSampling2D`` followed by a ``Conv2D`` (avoids checkerboard
+            artefacts).
+    """
+    _check_positive(latent_dim=latent_dim, filters=filters, kernel_size=kernel_size)
+    if len(filters) != 3:
+        raise ValueError(f"filters needs three channel counts (7x7, 7x7, 14x14), got {filters!r}.")
+    if upsampling not in ("transpose", "resize"):
+        raise ValueError(f"upsampling must be 'transpose' or 'resize', got {upsampling!r}.")
+    if num_classes:
+        inputs, x = _label_input_for_generator(latent_dim, num_classes)
+    else:
+        inputs = x = keras.Input((latent_dim,), name="z")
+    x = layers.Dense(7 * 7 * filters[0], use_bias=False)(x)
+    x = layers.BatchNormalization()(x)
+    x = layers.LeakyReLU(0.2)(x)
+    x = layers.Reshape((7, 7, filters[0]))(x)
+
+    def block(x, channels, stride, activation=None):
+        if upsampling == "transpose" or stride == 1:
+            return layers.Conv2DTranspose(channels, kernel_size, strides=stride, padding="same",
+                                          use_bias=activation is not None,
+                                          activation=activation)(x)
+        x = layers.UpSampling2D(stride)(x)
+        return layers.Conv2D(channels, kernel_size, padding="same",
+                             use_bias=activation is not None, activation=activation)(x)
+
+    for channels, stride in ((filters[1], 1), (filters[2], 2)):
+        x = block(x, channels, stride)
+        x = layers.BatchNormalization()(x)
+        x = layers.LeakyReLU(0.2)(x)
+    images = block(x, 1, 2, activation="tanh")
+    default = "conditional_dcgan_generator" if num_classes else "dcgan_generator"
+    return keras.Model(inputs, images, name=name or default)
+
+
+def build_dcgan_discriminator(filters=(64, 128), kernel_size=5, dropout=0.3, num_classes=None,
+                              name=None):
+    """DCGAN discriminator: stride-2 convolutions (28 -> 14 -> 7) with LeakyReLU and dropout,
+    then one logit.
+    """
+    _check_positive(filters=filters, kernel_size=kernel_size)
+    if not 0 <= dropout < 1:
+        raise ValueError(f"dropout must be in [0, 1), got {dropout}.")
+    if num_classes:
+        inputs, x = _label_input_for_discriminator(num_classes)
+    else:
+        inputs = x = keras.Input(IMAGE_SHAPE, name="image")
+    for channels in filters:
+        x = layers.Conv2D(channels, kernel_size, strides=2, padding="same")(x)
+        x = layers.LeakyReLU(0.2)(x)
+        x = layers.Dropout(dropout)(x)
+    x = layers.Flatten()(x)
+    logit = layers.Dense(1, name="logit")(x)
+    default = "conditional_dcgan_discriminator" if num_classes else "dcgan_discriminator"
+    return keras.Model(inputs, logit, name=name or default)
+
+
+BUILDERS = {
+    "vanilla": (build_vanilla_generator, build_vanilla_discriminator),
+    "dcgan": (build_dcgan_generator, build_dcgan_discriminator),
+}
+
+
+def build_pair(kind, latent_dim=LATENT_DIM, num_classes=None):
+    """Return ``(generator, discriminator)`` with default sizes for ``kind``.
+
+    Args:
+        kind: ``"vanilla"`` or ``"dcgan"``.
+        num_classes: 10 for a class-conditional pair (notebook 03), None otherwise.
+    """
+    if kind not in BUILDERS:
+        raise ValueError(f"Unknown model kind {kind!r}; choose one of {sorted(BUILDERS)}.")
+    build_generator, build_discriminator = BUILDERS[kind]
+    return (build_generator(latent_dim=latent_dim, num_classes=num_classes),
+            build_discriminator(num_classes=num_classes))

@@ -1,0 +1,198 @@
+"""The GAN trainer on the current Keras backend (run the suite once per backend)."""
+
+import json
+
+import numpy as np
+import pytest
+import keras
+
+from gankit import callbacks, models
+from gankit.gan import GAN
+
+
+def tiny_gan(conditional=False, seed=0, kind="vanilla"):
+    num_classes = 10 if conditional else None
+    if kind == "vanilla":
+        generator = models.build_vanilla_generator(latent_dim=8, hidden=(32,), batch_norm=True,
+                                                   num_classes=num_classes)
+        discriminator = models.build_vanilla_discriminator(hidden=(32,), num_classes=num_classes)
+    else:
+        generator = models.build_dcgan_generator(latent_dim=8, filters=(8, 8, 4),
+                                                 num_classes=num_classes)
+        discriminator = models.build_dcgan_discriminator(filters=(4, 8), num_classes=num_classes)
+    gan = GAN(generator, discriminator, seed=seed)
+    gan.compile(keras.optimizers.Adam(1e-3, beta_1=0.5), keras.optimizers.Adam(1e-3, beta_1=0.5))
+    return gan
+
+
+def data(n=64, seed=0):
+    rng = np.random.default_rng(seed)
+    images = rng.uniform(-1, 1, (n, 28, 28, 1)).astype("float32")
+    return images, rng.integers(0, 10, n).astype("uint8")
+
+
+def weights(model):
+    return [keras.ops.convert_to_numpy(v).copy() for v in model.weights]
+
+
+def iterations(optimizer):
+    return int(keras.ops.convert_to_numpy(optimizer.iterations))
+
+
+@pytest.mark.parametrize("kind", ["vanilla", "dcgan"])
+def test_training_steps_update_both_networks_and_optimizers(kind):
+    keras.utils.set_random_seed(0)
+    gan = tiny_gan(kind=kind)
+    g_before, d_before = weights(gan.generator), weights(gan.discriminator)
+    x, _ = data()
+    history = gan.fit(x, batch_size=16, epochs=2, verbose=0)
+    for key in ("d_loss", "g_loss", "d_real", "d_fake"):
+        assert len(history.history[key]) == 2
+        assert np.all(np.isfinite(history.history[key]))
+    assert all(0 <= v <= 1 for v in history.history["d_real"] + history.history["d_fake"])
+    changed = lambda before, after: any(not np.array_equal(b, a) for b, a in zip(before, after))
+    assert changed(g_before, weights(gan.generator))
+    assert changed(d_before, weights(gan.discriminator))
+    assert iterations(gan.d_optimizer) == 8 and iterations(gan.g_optimizer) == 8
+
+
+def test_same_seed_same_weights():
+    runs = []
+    for _ in range(2):
+        keras.utils.set_random_seed(3)
+        gan = tiny_gan(seed=3)
+        gan.fit(data()[0], batch_size=16, epochs=2, verbose=0)
+        runs.append(weights(gan))
+    for a, b in zip(*runs):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_different_seed_different_weights():
+    runs = []
+    for seed in (1, 2):
+        keras.utils.set_random_seed(seed)
+        gan = tiny_gan(seed=seed)
+        gan.fit(data()[0], batch_size=16, epochs=1, verbose=0)
+        runs.append(weights(gan.generator))
+    assert any(not np.array_equal(a, b) for a, b in zip(*runs))
+
+
+class Interrupt(keras.callbacks.Callback):
+    def __init__(self, after_epoch):
+        super().__init__()
+        self.after_epoch = after_epoch
+
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch + 1 == self.after_epoch:
+            raise KeyboardInterrupt("simulated disconnect")
+
+
+def test_interrupted_fit_resumes_like_an_uninterrupted_one(tmp_path):
+    # Batch order after a resume is exact on JAX; TensorFlow and PyTorch shuffle with their
+    # own generators, so compare unshuffled there.
+    shuffle = keras.backend.backend() == "jax"
+    x, _ = data()
+    keras.utils.set_random_seed(0)
+    straight = tiny_gan()
+    straight.fit(x, batch_size=16, epochs=4, shuffle=shuffle, verbose=0,
+                 callbacks=[callbacks.Checkpoint(tmp_path / "straight")])
+
+    keras.utils.set_random_seed(0)
+    interrupted = tiny_gan()
+    with pytest.raises(KeyboardInterrupt):
+        interrupted.fit(x, batch_size=16, epochs=4, shuffle=shuffle, verbose=0,
+                        callbacks=[callbacks.Checkpoint(tmp_path / "run"), Interrupt(2)])
+    meta = json.loads((tmp_path / "run" / "training_metadata.json").read_text())
+    assert meta["epoch"] == 2
+
+    keras.utils.set_random_seed(99)  # a new session: different global random state
+    resumed = tiny_gan(seed=99)
+    checkpoint = callbacks.Checkpoint(tmp_path / "run")
+    history = resumed.fit(x, batch_size=16, epochs=4, shuffle=shuffle, verbose=0,
+                          callbacks=[checkpoint])
+    assert checkpoint.resumed_from == 2
+    assert len(history.history["d_loss"]) == 2  # only epochs 3 and 4 ran
+    assert iterations(resumed.d_optimizer) == iterations(straight.d_optimizer) == 16
+    assert iterations(resumed.g_optimizer) == 16
+    for a, b in zip(weights(straight), weights(resumed)):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    for a, b in zip(straight.d_optimizer.variables, resumed.d_optimizer.variables):
+        np.testing.assert_allclose(keras.ops.convert_to_numpy(a), keras.ops.convert_to_numpy(b),
+                                   rtol=1e-5, atol=1e-7)
+
+
+def test_nan_stops_training_and_keeps_last_good_checkpoint(tmp_path):
+    keras.utils.set_random_seed(0)
+    gan = tiny_gan()
+    x, _ = data()
+    gan.fit(x, batch_size=16, epochs=1, verbose=0, callbacks=[callbacks.Checkpoint(tmp_path)])
+    good = (tmp_path / "latest.weights.h5").read_bytes()
+    bad = x.copy()
+    bad[5] = np.nan
+    with pytest.raises(callbacks.TrainingDiverged, match="d_loss=nan"):
+        gan.fit(bad, batch_size=16, epochs=3, verbose=0,
+                callbacks=[callbacks.Checkpoint(tmp_path)])
+    assert (tmp_path / "latest.weights.h5").read_bytes() == good
+    assert json.loads((tmp_path / "training_metadata.json").read_text())["epoch"] == 1
+
+
+def test_stop_on_nan_without_checkpoint():
+    gan = tiny_gan()
+    x, _ = data()
+    x[0] = np.inf
+    with pytest.raises(callbacks.TrainingDiverged, match="Training diverged"):
+        gan.fit(x, batch_size=16, epochs=2, verbose=0,
+                callbacks=[callbacks.StopOnNaN(every_batch=True)])
+
+
+def test_conditional_gan_trains_and_generates_requested_labels():
+    keras.utils.set_random_seed(0)
+    gan = tiny_gan(conditional=True, kind="dcgan")
+    x, y = data()
+    history = gan.fit(x, y, batch_size=16, epochs=1, verbose=0)
+    assert np.isfinite(history.history["g_loss"][0])
+    images = gan.generate(20, labels=np.repeat(np.arange(10), 2), seed=0)
+    assert images.shape == (20, 28, 28, 1) and images.dtype == np.float32
+    with pytest.raises(ValueError, match="labels must be"):
+        gan.generate(3, labels=[0, 1, 10])
+    with pytest.raises(ValueError, match="needs labels"):
+        gan.fit(x, batch_size=16, epochs=1, verbose=0)
+
+
+def test_generate_shapes_range_and_seed():
+    gan = tiny_gan()
+    images = gan.generate(7, seed=1)
+    assert images.shape == (7, 28, 28, 1) and images.dtype == np.float32
+    assert images.min() >= -1 and images.max() <= 1
+    np.testing.assert_array_equal(images, gan.generate(7, seed=1))
+    assert not np.array_equal(images, gan.generate(7, seed=2))
+    with pytest.raises(ValueError, match="conditional"):
+        gan.generate(3, labels=[1, 2, 3])
+    with pytest.raises(ValueError, match="z must have shape"):
+        gan.generate(z=np.zeros((3, 5)))
+
+
+def test_compile_rejects_bad_settings():
+    gan = tiny_gan()
+    with pytest.raises(ValueError, match="loss must be"):
+        gan.compile(loss="wasserstein")
+    with pytest.raises(ValueError, match="label_smoothing"):
+        gan.compile(label_smoothing=0.7)
+    shared = keras.optimizers.Adam()
+    with pytest.raises(ValueError, match="two optimizer instances"):
+        gan.compile(shared, shared)
+
+
+def test_hinge_loss_and_label_smoothing_train():
+    for options in ({"loss": "hinge"}, {"label_smoothing": 0.1}):
+        gan = tiny_gan()
+        gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3), **options)
+        history = gan.fit(data()[0], batch_size=32, epochs=1, verbose=0)
+        assert np.isfinite(history.history["d_loss"][0])
+
+
+def test_mismatched_pair_is_rejected():
+    generator = models.build_vanilla_generator(latent_dim=8, hidden=(16,), num_classes=10)
+    discriminator = models.build_vanilla_discriminator(hidden=(16,))
+    with pytest.raises(ValueError, match="both be conditional"):
+        GAN(generator, discriminator)
