@@ -22,8 +22,8 @@ import importlib
 __version__ = "0.1.0"
 
 _SUBMODULES = {
-    "analysis", "augment", "callbacks", "cli", "config", "data", "evaluator", "gan",
-    "metrics", "models", "noise", "plotting", "postprocess", "ppca", "robustness",
+    "analysis", "augment", "callbacks", "cli", "config", "data", "evaluator", "gan", "idx",
+    "metrics", "models", "noise", "plotting", "postprocess", "ppca", "recipes", "robustness",
 }
 
 

@@ -70,10 +70,10 @@ class Checkpoint(keras.callbacks.BackupAndRestore):
 
     A thin layer over ``keras.callbacks.BackupAndRestore``: the state is everything
     ``gan.save_weights`` writes (both networks, both optimizers, the latent-vector seed) plus the
-    epoch counter and NumPy's random state (which orders the batches on JAX), so a resumed run
-    on JAX continues exactly as an uninterrupted one would. TensorFlow and PyTorch shuffle the
-    batches with their own generators: there the weights and optimizer states are restored
-    exactly, but the batches after a resume come in another order.
+    epoch counter and the global random state (NumPy's, and PyTorch's on that backend), so a
+    resumed run on JAX and PyTorch continues exactly as an uninterrupted one would. TensorFlow
+    shuffles the batches with its own generator: there the weights, optimizer states and random
+    seeds are restored exactly, but the batches after a resume come in another order.
 
     Args:
         directory: where the checkpoint lives. Kept after training, so calling ``fit`` again
@@ -84,7 +84,7 @@ class Checkpoint(keras.callbacks.BackupAndRestore):
     def __init__(self, directory):
         super().__init__(os.fspath(directory), save_freq="epoch", delete_checkpoint=False)
         self.directory = os.fspath(directory)
-        self._rng_path = os.path.join(self.directory, "numpy_random_state.json")
+        self._rng_path = os.path.join(self.directory, "random_state.json")
         self.resumed_from = None
 
     def on_train_begin(self, logs=None):
@@ -95,9 +95,7 @@ class Checkpoint(keras.callbacks.BackupAndRestore):
             print(f"Resuming from the checkpoint in {self.directory}: {epoch} epochs done.")
             if os.path.exists(self._rng_path):
                 with open(self._rng_path) as f:
-                    name, keys, pos, has_gauss, cached = json.load(f)
-                np.random.set_state((name, np.array(keys, dtype=np.uint32), pos, has_gauss,
-                                     cached))
+                    _set_global_random_state(json.load(f))
 
     def on_epoch_end(self, epoch, logs=None):
         check_finite(logs, f"in epoch {epoch + 1}")  # never overwrite the last good state
@@ -105,9 +103,26 @@ class Checkpoint(keras.callbacks.BackupAndRestore):
 
     def _save_model(self):
         super()._save_model()
-        name, keys, pos, has_gauss, cached = np.random.get_state()
         with open(self._rng_path, "w") as f:
-            json.dump([name, keys.tolist(), pos, has_gauss, cached], f)
+            json.dump(_global_random_state(), f)
+
+
+def _global_random_state():
+    """NumPy's global random state, and PyTorch's on that backend (batch order, dropout)."""
+    name, keys, pos, has_gauss, cached = np.random.get_state()
+    state = {"numpy": [name, keys.tolist(), pos, has_gauss, cached]}
+    if keras.backend.backend() == "torch":
+        import torch
+        state["torch"] = torch.get_rng_state().tolist()
+    return state
+
+
+def _set_global_random_state(state):
+    name, keys, pos, has_gauss, cached = state["numpy"]
+    np.random.set_state((name, np.array(keys, dtype=np.uint32), pos, has_gauss, cached))
+    if "torch" in state and keras.backend.backend() == "torch":
+        import torch
+        torch.set_rng_state(torch.tensor(state["torch"], dtype=torch.uint8))
 
 
 class SampleGrid(keras.callbacks.Callback):

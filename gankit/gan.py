@@ -61,6 +61,11 @@ class GAN(keras.Model):
         num_classes: number of classes of a conditional pair; inferred as 10 when the
             generator has two inputs.
         seed: seed of the latent-vector generator (``keras.random.SeedGenerator``).
+        corruption: optional Keras layer applied to generated images before the discriminator
+            sees them (AmbientGAN, Bora et al. 2018, notebook 05): when the training images are
+            corrupted by a known random process, passing the generator's output through the
+            same process lets the generator learn the clean distribution. ``generate``
+            returns the clean output.
 
     ``fit(x)`` takes images ``float32 (N, 28, 28, 1)`` in [-1, 1] (``gankit.data.to_model_range``);
     a conditional GAN takes ``fit(x, labels)`` with integer labels ``(N,)``. Each epoch logs
@@ -68,7 +73,8 @@ class GAN(keras.Model):
     "real" on real and on generated batches.
     """
 
-    def __init__(self, generator, discriminator, num_classes=None, seed=None, **kwargs):
+    def __init__(self, generator, discriminator, num_classes=None, seed=None, corruption=None,
+                 **kwargs):
         super().__init__(**kwargs)
         self.generator = generator
         self.discriminator = discriminator
@@ -80,6 +86,7 @@ class GAN(keras.Model):
         self.num_classes = (num_classes or 10) if self.conditional else None
         self.latent_dim = int(generator.inputs[0].shape[-1])
         self.seed_generator = keras.random.SeedGenerator(seed)
+        self.corruption = corruption
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
         self.d_real_tracker = keras.metrics.Mean(name="d_real")
@@ -138,7 +145,10 @@ class GAN(keras.Model):
     def _generate_batch(self, batch_size, labels, training=True):
         z = keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
         inputs = [z, labels] if self.conditional else z
-        return self.generator(inputs, training=training)
+        images = self.generator(inputs, training=training)
+        if self.corruption is not None:
+            images = self.corruption(images, training=training)
+        return images
 
     def _discriminate(self, images, labels):
         inputs = [images, labels] if self.conditional else images

@@ -1,0 +1,161 @@
+"""The quality table: train (or load) each model of the kit, generate samples, score them.
+
+    python benchmarks/quality.py                         # full setting, every model
+    python benchmarks/quality.py --models dcgan --epochs 20
+    python benchmarks/quality.py --quick                 # a few steps, for a smoke test
+    python benchmarks/quality.py --table                 # print the table from saved results
+
+For each model it writes ``benchmarks/results/<model>.json`` (every score of
+``gankit.metrics.score_images`` on 10,000 samples, training epochs, wall time, backend and
+device) and ``benchmarks/results/<model>_samples.npz`` (5,000 samples, ``uint8``, key
+``images``, and ``labels`` for conditional models), so anyone can re-score them. GANs train
+through ``gankit.recipes`` with a checkpoint under ``runs/quality/<model>``: a rerun with the
+same epochs loads the trained model instead of training again, and an interrupted run resumes.
+"""
+
+import argparse
+import csv
+import json
+import os
+import platform
+import time
+
+import numpy as np
+import keras
+
+from gankit import config, data, metrics, recipes
+
+GANS = ("vanilla", "dcgan", "ccgan")
+COLUMNS = ("classifier_score", "frechet_distance", "recognisable_fraction", "covered",
+           "kl_from_uniform", "conditional_accuracy")
+
+
+def device_name():
+    backend = keras.backend.backend()
+    if backend == "jax":
+        import jax
+        return jax.devices()[0].device_kind
+    if backend == "torch":
+        import torch
+        return torch.cuda.get_device_name() if torch.cuda.is_available() else "cpu"
+    import tensorflow as tf
+    return "gpu" if tf.config.list_physical_devices("GPU") else "cpu"
+
+
+def train_seconds(run_dir):
+    """Total training wall time over all (resumed) fits, from the run's log.csv."""
+    path = os.path.join(run_dir, "log.csv")
+    with open(path) as f:
+        return sum(float(row["seconds"]) for row in csv.DictReader(f))
+
+
+def run_gan(kind, epochs, settings, runs_dir, seed):
+    images, labels = data.load_mnist("train")
+    if settings.n_train < len(images):
+        images, labels = data.subset(images, labels, n=settings.n_train, seed=seed)
+    keras.utils.set_random_seed(seed)
+    gan = recipes.make_gan(kind, seed=seed)
+    run_dir = os.path.join(runs_dir, kind)
+    recipes.train(gan, data.to_model_range(images), labels if gan.conditional else None,
+                  epochs=epochs, batch_size=settings.batch_size, out_dir=run_dir,
+                  sample_every=max(1, epochs), show=False, verbose=2)
+    n = settings.n_samples
+    sample_labels = (np.arange(n) % 10).astype("uint8") if gan.conditional else None
+    samples = gan.generate(n, seed=seed, labels=sample_labels)
+    info = {"epochs": epochs, "train_seconds": round(train_seconds(run_dir), 1),
+            "n_train": len(images), "batch_size": settings.batch_size,
+            "recipe": recipes.RECIPES[kind]}
+    return samples, sample_labels, info
+
+
+def run_ppca(settings, seed, n_components=64):
+    from gankit.ppca import ClassConditionalPPCA
+    images, labels = data.load_mnist("train")
+    if settings.n_train < len(images):
+        images, labels = data.subset(images, labels, n=settings.n_train, seed=seed)
+    start = time.perf_counter()
+    model = ClassConditionalPPCA(n_components).fit(images, labels)
+    seconds = time.perf_counter() - start
+    sample_labels = (np.arange(settings.n_samples) % 10).astype("uint8")
+    samples, _ = model.sample(settings.n_samples, labels=sample_labels, seed=seed)
+    info = {"epochs": None, "train_seconds": round(seconds, 1), "n_train": len(images),
+            "n_components": n_components, "per_class": True}
+    return samples, sample_labels, info
+
+
+def write_result(kind, samples, labels, info, out_dir):
+    start = time.perf_counter()
+    scores = metrics.score_images(samples, labels=labels)
+    row = {"model": kind, **info, "n_samples": len(samples), "backend": keras.backend.backend(),
+           "device": device_name(), "machine": platform.machine(), **scores,
+           "score_seconds": round(time.perf_counter() - start, 1)}
+    os.makedirs(out_dir, exist_ok=True)
+    with open(os.path.join(out_dir, f"{kind}.json"), "w") as f:
+        json.dump(row, f, indent=1)
+    arrays = {"images": data.to_uint8(samples[:5000])}
+    if labels is not None:
+        arrays["labels"] = labels[:5000]
+    np.savez_compressed(os.path.join(out_dir, f"{kind}_samples.npz"), **arrays)
+    return row
+
+
+def fmt(value, digits=3):
+    if value is None:
+        return "-"
+    return f"{value:.{digits}g}" if isinstance(value, float) else str(value)
+
+
+def print_table(out_dir):
+    references = metrics.reference_scores()
+    real_fd = references["real_train"]["frechet_distance"]
+    print("| model | epochs | train s | backend / device | score | Fréchet | Fréchet / real | "
+          "recognisable | classes | KL(uniform) | cond. acc. |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for kind in GANS + ("ppca",):
+        path = os.path.join(out_dir, f"{kind}.json")
+        if not os.path.exists(path):
+            continue
+        with open(path) as f:
+            row = json.load(f)
+        print(f"| {kind} | {fmt(row['epochs'])} | {fmt(row['train_seconds'])} | "
+              f"{row['backend']} / {row['device']} | {fmt(row['classifier_score'])} | "
+              f"{fmt(row['frechet_distance'])} | {row['frechet_distance'] / real_fd:.1f}x | "
+              f"{fmt(row['recognisable_fraction'])} | {row['covered']} | "
+              f"{fmt(row['kl_from_uniform'])} | {fmt(row.get('conditional_accuracy'))} |")
+    for name, row in references.items():
+        print(f"| reference: {name} | | | | {fmt(row['classifier_score'])} | "
+              f"{fmt(row['frechet_distance'])} | | {fmt(row['recognisable_fraction'])} | "
+              f"{row['covered']} | {fmt(row['kl_from_uniform'])} | |")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--models", nargs="+", default=list(GANS) + ["ppca"],
+                        choices=list(GANS) + ["ppca"])
+    parser.add_argument("--epochs", type=int, help="epochs for every GAN (default: the setting's)")
+    parser.add_argument("--quick", action="store_true", help="quick mode (GANKIT_QUICK=1)")
+    parser.add_argument("--out", default="benchmarks/results")
+    parser.add_argument("--runs", default="runs/quality")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--table", action="store_true", help="only print the saved table")
+    args = parser.parse_args()
+    if args.table:
+        print_table(args.out)
+        return
+    if args.quick:
+        os.environ["GANKIT_QUICK"] = "1"
+    settings = config.settings()
+    for kind in args.models:
+        if kind == "ppca":
+            samples, labels, info = run_ppca(settings, args.seed)
+        else:
+            epochs = args.epochs or settings.epochs[kind]
+            samples, labels, info = run_gan(kind, epochs, settings, args.runs, args.seed)
+        row = write_result(kind, samples, labels, info, args.out)
+        print(json.dumps({k: row[k] for k in ("model", "epochs", "train_seconds") + COLUMNS
+                          if k in row}))
+    print_table(args.out)
+
+
+if __name__ == "__main__":
+    main()

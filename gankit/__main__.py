@@ -1,0 +1,5 @@
+"""``python -m gankit ...``: see ``gankit.cli``."""
+
+from gankit.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,287 @@
+"""MNIST and EMNIST Letters as numpy arrays, plus the converters between image conventions.
+
+Files are looked for, in this order, in: the ``data_dir`` argument; the ``GANKIT_DATA_DIR``
+environment variable (for EMNIST, ``GANKIT_EMNIST_DIR`` first); the repository's ``data/``
+folder (``~/.cache/gankit`` outside a checkout). Each folder may hold the canonical IDX files
+directly or in an ``mnist/`` or ``emnist/`` subfolder, gzipped or not. When none are found in
+the default folder they are downloaded with tensorflow-datasets and cached there. A folder given
+explicitly must hold the files: nothing silently falls through to another source.
+
+Conventions: "uint8 images" are ``uint8 (N, 28, 28)`` in 0..255; the "model range" is
+``float32 (N, 28, 28, 1)`` in [-1, 1], which is what a tanh generator produces.
+Introduced in notebook 01.
+"""
+
+import importlib.util
+import os
+import socket
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from gankit.idx import CorruptDataError, read_idx, write_idx  # noqa: F401  (re-exported)
+
+MNIST_FILES = {"train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
+               "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")}
+EMNIST_FILES = {split: (f"emnist-letters-{split}-images-idx3-ubyte",
+                        f"emnist-letters-{split}-labels-idx1-ubyte") for split in ("train", "test")}
+# SHA-256 of the *uncompressed* canonical MNIST files: any correct copy passes, gzipped or not.
+MNIST_SHA256 = {
+    "train-images-idx3-ubyte": "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
+    "train-labels-idx1-ubyte": "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
+    "t10k-images-idx3-ubyte": "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
+    "t10k-labels-idx1-ubyte": "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
+}
+DOWNLOAD_HOST = ("storage.googleapis.com", 443)  # where tensorflow-datasets downloads from
+
+
+class DataNotFoundError(FileNotFoundError):
+    """The dataset files are neither in the folders searched nor downloadable."""
+
+
+class Loaded(tuple):
+    """``(images, labels)`` that also knows where it came from: ``.images``, ``.labels``, ``.source``."""
+
+    def __new__(cls, images, labels, source):
+        loaded = super().__new__(cls, (images, labels))
+        loaded.source = source
+        return loaded
+
+    def __getnewargs__(self):  # lets copy and pickle rebuild it
+        return (self[0], self[1], self.source)
+
+    images = property(lambda self: self[0])
+    labels = property(lambda self: self[1])
+
+    def __repr__(self):
+        return (f"Loaded(images={self[0].dtype} {self[0].shape}, labels={self[1].dtype} "
+                f"{self[1].shape}, source={self.source!r})")
+
+
+def default_data_dir():
+    """The repository's ``data/`` folder in a checkout, else ``~/.cache/gankit``."""
+    root = Path(__file__).resolve().parents[1]
+    return root / "data" if (root / "pyproject.toml").is_file() else Path.home() / ".cache" / "gankit"
+
+
+def load_mnist(split="train", data_dir=None, verify=True, verbose=True):
+    """Load MNIST handwritten digits.
+
+    Args:
+        split: ``"train"`` (60,000 images) or ``"test"`` (10,000 images).
+        data_dir: folder with the IDX files (directly or in ``mnist/``); see the module docstring.
+        verify: check local files against MNIST's SHA-256 checksums (turn off only for
+            deliberately different files, such as small test files).
+        verbose: print one line saying what was loaded and from where.
+
+    Returns:
+        ``Loaded`` tuple ``(images, labels)``: images ``uint8 (N, 28, 28)`` in 0..255, labels
+        ``uint8 (N,)`` in 0..9; ``.source`` says where they came from.
+    """
+    return _load("MNIST", "mnist", MNIST_FILES, split, data_dir, ("GANKIT_DATA_DIR",),
+                 labels_range=(0, 9), verify=verify, verbose=verbose)
+
+
+def load_emnist_letters(split="train", data_dir=None, verbose=True):
+    """Load EMNIST Letters, oriented like MNIST (the files store each image transposed).
+
+    Args:
+        split: ``"train"`` or ``"test"``.
+        data_dir: folder with the ``emnist-letters-*`` IDX files (directly or in ``emnist/``);
+            otherwise ``GANKIT_EMNIST_DIR``, then ``GANKIT_DATA_DIR``, then the default folder.
+        verbose: print one line saying what was loaded and from where.
+
+    Returns:
+        ``Loaded`` tuple ``(images, labels)``: images ``uint8 (N, 28, 28)``, labels ``uint8 (N,)``
+        in 1..26 (a/A = 1, ..., z/Z = 26); ``.source`` names the folder or the download.
+    """
+    return _load("EMNIST Letters", "emnist", EMNIST_FILES, split, data_dir,
+                 ("GANKIT_EMNIST_DIR", "GANKIT_DATA_DIR"), labels_range=(1, 26),
+                 verify=False, verbose=verbose)
+
+
+def _load(title, subfolder, files, split, data_dir, env_names, labels_range, verify, verbose):
+    if split not in files:
+        raise ValueError(f"Unknown split {split!r} for {title}; use 'train' or 'test'.")
+    names = files[split]
+    expected = " and ".join(f"{name}[.gz]" for name in names)
+    folder, origin = _chosen_folder(data_dir, env_names)
+    searched = [folder, folder / subfolder]
+    found = _find_pair(searched, names)
+    if found is not None:
+        images_path, labels_path = found
+        images = read_idx(images_path, MNIST_SHA256.get(names[0]) if verify else None)
+        labels = read_idx(labels_path, MNIST_SHA256.get(names[1]) if verify else None)
+        source = f"local IDX files in {images_path.parent}"
+    elif origin is not None:
+        problem = "does not hold" if folder.is_dir() else "does not exist, so it cannot hold"
+        raise DataNotFoundError(
+            f"{title} {split}: the folder {folder} (from {origin}) {problem} {expected}. "
+            f"Searched: {', '.join(map(str, searched))}. Put the IDX files there (gzipped or not, "
+            f"directly or in {subfolder}/), or pass data_dir= or set {' or '.join(env_names)} "
+            f"to the folder that holds them.")
+    else:
+        tfds_name = "mnist" if subfolder == "mnist" else "emnist/letters"
+        images_path, labels_path = names  # for error messages only
+        images, labels, source = _download(title, tfds_name, split, folder, env_names,
+                                           searched, expected)
+    _check_pair(images, labels, images_path, labels_path, labels_range)
+    if subfolder == "emnist":
+        images = np.ascontiguousarray(images.transpose(0, 2, 1))  # stored transposed
+    if verbose:
+        print(f"{title} {split}: {len(images):,} images from {source}")
+    return Loaded(images, labels, source)
+
+
+def _chosen_folder(data_dir, env_names):
+    """The folder to search and what chose it (None for the default folder)."""
+    if data_dir is not None:
+        return Path(data_dir).expanduser(), "the data_dir argument"
+    for env_name in env_names:
+        if os.environ.get(env_name):
+            return Path(os.environ[env_name]).expanduser(), env_name
+    return default_data_dir(), None
+
+
+def _find_pair(folders, names):
+    for folder in folders:
+        paths = [_find_file(folder, name) for name in names]
+        if all(paths):
+            return paths
+        if any(paths):
+            missing = names[paths.index(None)]
+            raise DataNotFoundError(f"{folder} holds {names[1 - paths.index(None)]} but not "
+                                    f"{missing}[.gz]; put both files in the same folder.")
+    return None
+
+
+def _find_file(folder, name):
+    for candidate in (folder / name, folder / f"{name}.gz"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _check_pair(images, labels, images_path, labels_path, labels_range):
+    if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != (28, 28):
+        raise CorruptDataError(f"{images_path} holds {images.dtype} {images.shape}, not uint8 "
+                               f"(N, 28, 28) images; is it the right file? If not, replace it.")
+    if labels.dtype != np.uint8 or labels.shape != (len(images),):
+        raise CorruptDataError(f"{labels_path} holds {labels.dtype} {labels.shape}, not uint8 "
+                               f"labels for the {len(images):,} images of {images_path}; the two "
+                               f"files do not belong together: replace them with a matching pair.")
+    low, high = labels_range
+    if len(labels) and (labels.min() < low or labels.max() > high):
+        raise CorruptDataError(f"{labels_path} holds labels {labels.min()}..{labels.max()}, "
+                               f"outside {low}..{high}; the file is damaged or is not this "
+                               f"dataset's: delete it and download it again.")
+
+
+def _tfds_installed():
+    return importlib.util.find_spec("tensorflow_datasets") is not None
+
+
+def _online(timeout=3.0):
+    """True if the download host answers within ``timeout`` seconds (DNS included)."""
+    answer = []
+
+    def connect():
+        try:
+            socket.create_connection(DOWNLOAD_HOST, timeout=timeout).close()
+            answer.append(True)
+        except OSError:
+            pass
+
+    thread = threading.Thread(target=connect, daemon=True)
+    thread.start()
+    thread.join(timeout)
+    return bool(answer)
+
+
+def _download(title, tfds_name, split, folder, env_names, searched, expected):
+    env = " or ".join(env_names)
+    where = (f"No {expected} in {', '.join(map(str, searched))}, so {title} must be downloaded "
+             f"with tensorflow-datasets")
+    if not _tfds_installed():
+        raise DataNotFoundError(f"{where}, which is not installed. Install it (pip install "
+                                f"tensorflow tensorflow-datasets), or set {env} to a folder "
+                                f"that holds the IDX files.")
+    if not _online():
+        raise DataNotFoundError(f"{where}, but there is no internet connection "
+                                f"({DOWNLOAD_HOST[0]} does not answer). Connect to the internet, "
+                                f"or set {env} to a folder that holds the IDX files.")
+    import tensorflow_datasets as tfds
+
+    cache = folder / "tensorflow_datasets"
+    images, labels = tfds.as_numpy(tfds.load(tfds_name, split=split, batch_size=-1,
+                                             as_supervised=True, data_dir=str(cache)))
+    # TFDS keeps the IDX contents as they are: images (N, 28, 28, 1), EMNIST ones still
+    # transposed (its catalog says so), and EMNIST Letters labels 1..26 as in the files
+    # (declared with 37 classes). So the caller transposes both sources alike.
+    return images.reshape(-1, 28, 28).astype(np.uint8), labels.astype(np.uint8), \
+        f"tensorflow-datasets (cached in {cache})"
+
+
+def _check_images(images, name):
+    images = np.asarray(images)
+    if images.ndim == 4 and images.shape[3] == 1:
+        images = images[..., 0]
+    if images.ndim != 3 or images.shape[1:] != (28, 28):
+        raise ValueError(f"{name} expects images of shape (N, 28, 28) or (N, 28, 28, 1), got "
+                         f"{images.shape}; reshape a single image with image[None] and flat "
+                         f"rows with .reshape(-1, 28, 28).")
+    return images
+
+
+def to_model_range(images):
+    """uint8 images ``(N, 28, 28[, 1])`` in 0..255 -> ``float32 (N, 28, 28, 1)`` in [-1, 1].
+
+    Computes ``images / 127.5 - 1``, so 0 -> -1 and 255 -> 1.
+    """
+    images = _check_images(images, "to_model_range")
+    if images.dtype != np.uint8:
+        raise ValueError(f"to_model_range expects uint8 images in 0..255, got {images.dtype}. "
+                         f"Convert 0..255 values with .astype('uint8'); images already in "
+                         f"[-1, 1] need no conversion.")
+    return (images.astype(np.float32) / 127.5 - 1.0)[..., None]
+
+
+def to_uint8(images):
+    """Model-range images (float ``(N, 28, 28[, 1])`` in [-1, 1]) -> ``uint8 (N, 28, 28)``.
+
+    Rounds ``(x + 1) * 127.5``. uint8 input is returned as it is (shape checked, channel dropped).
+
+    Raises:
+        ValueError: for NaN or values outside [-1, 1] (by more than 1e-6).
+    """
+    images = _check_images(images, "to_uint8")
+    if images.dtype == np.uint8:
+        return images
+    if not np.issubdtype(images.dtype, np.floating):
+        raise ValueError(f"to_uint8 expects float images in [-1, 1] or uint8, got {images.dtype}.")
+    if np.isnan(images).any():
+        raise ValueError("to_uint8 got NaN values: the generator has diverged; its output should "
+                         "come from tanh, in [-1, 1]. Restart training from a checkpoint.")
+    if images.size and (images.min() < -1 - 1e-6 or images.max() > 1 + 1e-6):
+        raise ValueError(f"to_uint8 expects values in [-1, 1], got {images.min():.4g}.."
+                         f"{images.max():.4g}; the generator output should come from tanh "
+                         f"(rescale other images to [-1, 1] first).")
+    # clip only absorbs the 1e-6 tolerance allowed above
+    return np.rint((images.astype(np.float32) + 1.0) * 127.5).clip(0, 255).astype(np.uint8)
+
+
+def subset(images, labels=None, n=1000, seed=0):
+    """A reproducible random subset of ``n`` images (without replacement; same seed, same subset).
+
+    Returns:
+        ``(images[idx], labels[idx])``, or ``images[idx]`` alone when ``labels`` is None.
+    """
+    if labels is not None and len(labels) != len(images):
+        raise ValueError(f"subset got {len(images)} images but {len(labels)} labels; pass "
+                         f"matching arrays.")
+    if not 0 <= n <= len(images):
+        raise ValueError(f"subset asked for n={n} of {len(images)} images; choose n between 0 "
+                         f"and {len(images)}.")
+    index = np.sort(np.random.default_rng(seed).choice(len(images), size=n, replace=False))
+    return images[index] if labels is None else (images[index], labels[index])

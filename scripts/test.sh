@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The test command: unit tests on the TensorFlow, JAX and PyTorch backends, then every
+# notebook executed top to bottom (nbval). Expects the environments made by the README's
+# set-up (.venv with requirements.txt; .venv-notf with requirements-notf.txt) and, offline,
+# GANKIT_DATA_DIR / GANKIT_EMNIST_DIR pointing at local IDX files.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export GANKIT_QUICK="${GANKIT_QUICK:-1}"
+export MPLBACKEND="${MPLBACKEND:-Agg}"
+export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
+
+echo "== unit tests, TensorFlow backend"
+KERAS_BACKEND=tensorflow .venv/bin/python -m pytest -q -p no:cacheprovider tests
+if [ -x .venv-notf/bin/python ]; then
+    echo "== unit tests, JAX backend (no TensorFlow installed)"
+    KERAS_BACKEND=jax .venv-notf/bin/python -m pytest -q -p no:cacheprovider tests
+    echo "== trainer tests, PyTorch backend (no TensorFlow installed)"
+    KERAS_BACKEND=torch .venv-notf/bin/python -m pytest -q -p no:cacheprovider \
+        tests/test_gan.py tests/test_models.py
+else
+    echo "== skipping the JAX and PyTorch runs: .venv-notf is missing (see the README)"
+fi
+echo "== notebooks (quick mode: GANKIT_QUICK=$GANKIT_QUICK)"
+KERAS_BACKEND=tensorflow .venv/bin/python -m pytest -q -p no:cacheprovider \
+    --nbval-lax --nbval-current-env --nbval-cell-timeout=900 notebooks
