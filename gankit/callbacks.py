@@ -182,27 +182,36 @@ class LossCurve(keras.callbacks.Callback):
     """Record ``d_loss``, ``g_loss``, ``d_real`` and ``d_fake`` and plot them.
 
     Args:
-        every_batch: record every this many batches (0: only epoch means). Batch-level
-            curves show the tug of war inside an epoch.
+        every_batch: also record the running epoch means every this many batches (None: about
+            25 points per epoch; 0: epoch means only). They show the tug of war inside an
+            epoch.
         name: ``plot()`` saves ``figures/<name>.png`` (None: don't save).
     """
 
     KEYS = ("d_loss", "g_loss", "d_real", "d_fake")
 
-    def __init__(self, every_batch=10, name="losses"):
+    def __init__(self, every_batch=None, name="losses"):
         super().__init__()
         self.every_batch, self.name = every_batch, name
         self.batches, self.epochs = [], []
-        self._seen = 0
+        self._seen, self._epoch_start = 0, 0
+
+    def on_train_begin(self, logs=None):
+        if self.every_batch is None:
+            self.every_batch = max(1, (self.params.get("steps") or 25) // 25)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch, self._in_epoch = epoch, 0
 
     def on_train_batch_end(self, batch, logs=None):
-        self._seen += 1
-        if self.every_batch and self._seen % self.every_batch == 0 and logs:
-            self.batches.append((self._seen, {k: float(logs[k]) for k in self.KEYS if k in logs}))
+        self._in_epoch += 1
+        if self.every_batch and self._in_epoch % self.every_batch == 0 and logs:
+            steps = self.params.get("steps") or self._in_epoch
+            self.batches.append((self._epoch + self._in_epoch / steps,
+                                 {k: float(logs[k]) for k in self.KEYS if k in logs}))
 
     def on_epoch_end(self, epoch, logs=None):
         self.epochs.append((epoch + 1, {k: float(logs[k]) for k in self.KEYS if k in logs}))
-        self._steps_per_epoch = self._seen / len(self.epochs)
 
     def plot(self, path=None):
         """Two panels: the losses, and the discriminator's mean output on real and fake."""
@@ -211,20 +220,20 @@ class LossCurve(keras.callbacks.Callback):
         if not self.epochs:
             raise ValueError("Nothing recorded yet: train with this callback first.")
         fig, (ax_loss, ax_out) = plt.subplots(1, 2, figsize=(11, 3.5))
-        steps = self._steps_per_epoch or 1
         for ax, keys in ((ax_loss, ("d_loss", "g_loss")), (ax_out, ("d_real", "d_fake"))):
-            for key in keys:
+            for color, key in zip(("tab:blue", "tab:orange"), keys):
                 if self.batches:
-                    ax.plot([s / steps for s, logs in self.batches],
-                            [logs[key] for _, logs in self.batches], alpha=0.4, label=f"{key} (running)")
+                    ax.plot([x for x, _ in self.batches], [logs[key] for _, logs in self.batches],
+                            color=color, alpha=0.35, lw=1)
                 ax.plot([e for e, _ in self.epochs], [logs[key] for _, logs in self.epochs],
-                        "o-", label=f"{key} (epoch mean)")
+                        "o-", color=color, label=key)
             ax.set_xlabel("epoch")
             ax.legend(fontsize=8)
-        ax_loss.set_title("losses")
+        ax_loss.set_title("losses (dots: epoch means; faint: within the epoch)")
         ax_out.set_title("D(x): mean probability 'real'")
         ax_out.axhline(0.5, color="grey", lw=0.8, ls="--")
         fig.tight_layout()
         if path or self.name:
             plotting.save_figure(fig, path or f"{self.name}.png")
+        plt.close(fig)  # shown once, as the cell's value, like gankit.plotting's figures
         return fig

@@ -9,7 +9,7 @@ explicitly must hold the files: nothing silently falls through to another source
 
 Conventions: "uint8 images" are ``uint8 (N, 28, 28)`` in 0..255; the "model range" is
 ``float32 (N, 28, 28, 1)`` in [-1, 1], which is what a tanh generator produces.
-Introduced in notebook 01.
+Introduced in notebook 00.
 """
 
 import importlib.util

@@ -3,7 +3,7 @@
 An IDX file is a 4-byte magic number (two zero bytes, a type code, the number of dimensions),
 one big-endian int32 per dimension, then the values in C order. The published files are
 gzipped; both forms are read here. ``gankit.data`` loads the datasets through these functions.
-Introduced in notebook 01.
+Introduced in notebook 00.
 """
 
 import gzip

@@ -27,5 +27,5 @@ def test_notebook_is_saved_clean(path):
         assert cell.get("execution_count") is None, f"{path.name}: saved with execution counts"
     ids = [cell.get("id") for cell in cells]
     assert all(ids) and len(set(ids)) == len(ids), "stable, unique cell ids"
-    text = "".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "markdown")
+    text = "\n".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "markdown")
     assert re.search(r"^#+ Summary", text, re.M), "ends with a summary"

@@ -1,0 +1,287 @@
+"""Noise-aware training and the detectors that measure how much noise a generator reproduces.
+
+The robustness study (``gankit.robustness``) trains GANs on corrupted MNIST and asks two
+questions of each one: how good are its digits, and how much of the corruption does it copy?
+This module holds what answers the second question, and the two noise-aware options:
+
+- ``GaussianCorruption``: a Keras layer that blurs and adds noise to a random share of images,
+  exactly as ``gankit.noise.make_noisy_dataset(kind="gaussian")`` corrupts the training set.
+  Given to ``GAN(..., corruption=layer)``, the discriminator sees generated images through the
+  same corruption as the data (AmbientGAN, Bora et al. 2018), so a generator of clean digits
+  is the one that matches the corrupted data best.
+- ``clean_with_evaluator``: drops training images that the shipped evaluator does not
+  recognise as a digit (the letter contamination's option).
+- ``LetterDetector`` / ``fit_letter_detector``: a digit-versus-letter logistic regression on
+  the evaluator's 128 features: the share of generated samples that are letters.
+- ``NoiseDetector`` / ``fit_noise_detector``: a per-image noise level from high-frequency
+  energy, calibrated on clean and corrupted real images: the share that "looks corrupted".
+
+Both detectors err on real images too; they report their error rates on held-out real images
+and correct the observed share for them (``share``, see ``_corrected_share``).
+Introduced in notebook 05.
+"""
+
+import math
+
+import numpy as np
+import keras
+from keras import ops
+from scipy import ndimage
+
+from gankit import noise
+
+TRUNCATE = 4.0  # scipy.ndimage.gaussian_filter's default: the kernel reaches 4 sigma
+CLEAN_THRESHOLD = 0.9  # the confidence of gankit.metrics.recognisable_fraction
+
+
+def gaussian_kernel(sigma, truncate=TRUNCATE):
+    """The 1-D kernel of ``scipy.ndimage.gaussian_filter``: float32 ``(2 r + 1,)``, sum 1,
+    with radius ``r = int(truncate * sigma + 0.5)``."""
+    radius = int(truncate * sigma + 0.5)
+    x = np.arange(-radius, radius + 1)
+    kernel = np.exp(-0.5 * x ** 2 / sigma ** 2)
+    return (kernel / kernel.sum()).astype("float32")
+
+
+def _reflect_index(size, radius):
+    """Indices that pad an axis by ``radius`` as scipy's mode 'reflect' does (d c b a | a b c d)."""
+    index = np.arange(-radius, size + radius) % (2 * size)
+    return np.where(index >= size, 2 * size - 1 - index, index).astype("int32")
+
+
+class GaussianCorruption(keras.layers.Layer):
+    """Corrupt each image with probability ``fraction``: Gaussian blur, pixel noise, clip.
+
+    The same process as ``make_noisy_dataset(images, "gaussian", fraction, blur_sigma=,
+    std=)`` on model-range images: a blur with ``scipy.ndimage.gaussian_filter``'s kernel
+    (truncated at 4 sigma) and border rule (mode "reflect"), then independent noise of standard
+    deviation ``std * 2`` (``std`` is a share of the value range [-1, 1]), then a clip to
+    [-1, 1]. Two differences, both in distribution only: each image is corrupted independently
+    with probability ``fraction`` (the data set corrupts exactly ``round(fraction * N)``), and
+    the blur runs in float32 (scipy: float64), which changes pixels by about 1e-7.
+
+    It corrupts in training and in inference alike: it models how the data were measured, it
+    is not a regulariser. Only ``keras.ops`` and a ``keras.random.SeedGenerator`` are used, so
+    it runs on every backend and a ``GAN`` checkpoint stores its random state.
+
+    Args:
+        fraction: probability in [0, 1] that an image is corrupted.
+        blur_sigma: blur in pixels (0: no blur); default ``gankit.noise.DEFAULT_BLUR_SIGMA``.
+        std: noise as a share of the value range (0: no noise); default
+            ``gankit.noise.DEFAULT_NOISE_STD``.
+        seed: seed of the layer's random generator.
+
+    Input and output: float32 ``(N, 28, 28, 1)`` in [-1, 1].
+    """
+
+    def __init__(self, fraction, blur_sigma=noise.DEFAULT_BLUR_SIGMA,
+                 std=noise.DEFAULT_NOISE_STD, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.fraction = noise._check_fraction(fraction, "replace")
+        self.blur_sigma = noise._check_sigma(blur_sigma, "blur_sigma")
+        self.std = noise._check_sigma(std, "std")
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        if self.blur_sigma > 0:
+            kernel = gaussian_kernel(self.blur_sigma)
+            self._rows = kernel.reshape(-1, 1, 1, 1)  # (k, 1, in, out) for ops.conv
+            self._cols = kernel.reshape(1, -1, 1, 1)
+            self._pad = _reflect_index(28, len(kernel) // 2)
+        self.built = True  # no weights; a built layer lets Keras trainers skip a symbolic build
+
+    def blur(self, images):
+        """The blur alone: float32 ``(N, 28, 28, 1)`` -> same shape (identity for sigma 0)."""
+        if self.blur_sigma == 0:
+            return images
+        x = ops.take(images, self._pad, axis=1)
+        x = ops.conv(x, self._rows, padding="valid", data_format="channels_last")
+        x = ops.take(x, self._pad, axis=2)
+        return ops.conv(x, self._cols, padding="valid", data_format="channels_last")
+
+    def call(self, images, training=None):
+        corrupted = self.blur(images)
+        if self.std > 0:
+            corrupted = corrupted + keras.random.normal(
+                ops.shape(images), stddev=2.0 * self.std, seed=self.seed_generator)
+        corrupted = ops.clip(corrupted, -1.0, 1.0)
+        draw = keras.random.uniform((ops.shape(images)[0], 1, 1, 1), seed=self.seed_generator)
+        return ops.where(draw < self.fraction, corrupted, images)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "fraction": self.fraction,
+                "blur_sigma": self.blur_sigma, "std": self.std, "seed": self.seed}
+
+
+def clean_with_evaluator(images, mask=None, threshold=CLEAN_THRESHOLD, evaluator=None):
+    """Drop the images that the evaluator does not call a digit with at least ``threshold``.
+
+    The rule is the one of ``gankit.metrics.recognisable_fraction``: an image is kept when the
+    evaluator's largest class probability is >= ``threshold`` (0.9). A letter that looks like a
+    digit (o, l, s, z...) is kept, and an untidy real digit is dropped; ``mask`` (from
+    ``make_noisy_dataset``) lets the report count both.
+
+    Args:
+        images: uint8 ``(N, 28, 28)`` or model range ``(N, 28, 28[, 1])``.
+        mask: optional bool ``(N,)``, True at the contaminating images.
+        threshold: confidence in (0, 1] needed to keep an image.
+        evaluator: from ``gankit.evaluator.load_evaluator`` (default: the shipped one).
+
+    Returns:
+        ``(kept_images, keep, report)``: the kept images (same convention as ``images``), the
+        bool ``(N,)`` keep mask, and a dict of counts: ``n_images``, ``n_kept``, ``n_dropped``
+        and, with ``mask``, ``letters``, ``letters_kept``, ``digits_dropped`` and the rates
+        ``letter_keep_rate``, ``digit_drop_rate``.
+    """
+    if not 0 < threshold <= 1:
+        raise ValueError(f"threshold must be in (0, 1], got {threshold}; 0.9 is the default.")
+    if evaluator is None:
+        from gankit.evaluator import load_evaluator
+        evaluator = load_evaluator()
+    keep = evaluator.predict_proba(images).max(axis=1) >= threshold
+    report = {"threshold": threshold, "n_images": int(len(keep)), "n_kept": int(keep.sum()),
+              "n_dropped": int((~keep).sum())}
+    if mask is not None:
+        mask = np.asarray(mask, dtype=bool)
+        if mask.shape != keep.shape:
+            raise ValueError(f"mask must be bool with one entry per image {keep.shape}, got "
+                             f"{mask.shape}; pass the mask that make_noisy_dataset returned.")
+        letters, digits = int(mask.sum()), int((~mask).sum())
+        report.update(letters=letters, letters_kept=int((keep & mask).sum()),
+                      digits=digits, digits_dropped=int((~keep & ~mask).sum()),
+                      letter_keep_rate=(keep & mask).sum() / max(letters, 1),
+                      digit_drop_rate=(~keep & ~mask).sum() / max(digits, 1))
+        report = {k: float(v) if isinstance(v, np.floating) else v for k, v in report.items()}
+    return images[keep], keep, report
+
+
+def _corrected_share(raw, tpr, fpr):
+    """The true share p behind an observed share ``raw = p tpr + (1 - p) fpr``, in [0, 1].
+
+    The Rogan-Gladen estimator: a detector that flags ``fpr`` of clean and ``tpr`` of
+    contaminated images observes more than p on clean samples and less on dirty ones. Values
+    outside [0, 1] (sampling error near the ends) are truncated to the range.
+    """
+    if tpr - fpr <= 0.05:
+        return float("nan")  # the detector cannot tell the two apart: no estimate
+    return float(np.clip((raw - fpr) / (tpr - fpr), 0.0, 1.0))
+
+
+class _Detector:
+    """Shared part: ``is_contaminated(images)`` plus held-out rates -> shares."""
+
+    def share(self, images):
+        """``{"raw_share": flagged share, "share": corrected share, "tpr", "fpr"}``."""
+        raw = float(np.mean(self.is_contaminated(images)))
+        return {"raw_share": raw, "share": _corrected_share(raw, self.tpr, self.fpr),
+                "tpr": self.tpr, "fpr": self.fpr}
+
+
+class LetterDetector(_Detector):
+    """Digit-versus-letter logistic regression on the evaluator's 128 features.
+
+    ``letter_probability(images)`` float64 ``(N,)``; ``is_contaminated(images)`` bool ``(N,)``
+    (probability >= 0.5). ``tpr``/``fpr``: shares of held-out letters/digits called letters.
+    """
+
+    def __init__(self, classifier, evaluator, tpr, fpr, source):
+        self.classifier, self.evaluator = classifier, evaluator
+        self.tpr, self.fpr, self.source = float(tpr), float(fpr), source
+
+    def letter_probability(self, images):
+        return self.classifier.predict_proba(self.evaluator.features(images))[:, 1]
+
+    def is_contaminated(self, images):
+        return self.letter_probability(images) >= 0.5
+
+
+def fit_letter_detector(digits, letters, test_digits, test_letters, evaluator=None, source=""):
+    """Fit a ``LetterDetector`` on real digits and letters; measure it on held-out ones.
+
+    Features, not pixels: the evaluator's penultimate layer already describes strokes, so a
+    linear model on it separates most letters from digits in a second. Classes are weighted
+    equally, so the sizes of the two sets do not shift the decision.
+
+    Args:
+        digits, letters: training images (uint8 ``(N, 28, 28)`` or model range).
+        test_digits, test_letters: held-out images for ``tpr`` and ``fpr``.
+        source: where the letters came from (kept as ``.source``).
+    """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    if evaluator is None:
+        from gankit.evaluator import load_evaluator
+        evaluator = load_evaluator()
+    features = np.concatenate([evaluator.features(digits), evaluator.features(letters)])
+    is_letter = np.r_[np.zeros(len(digits)), np.ones(len(letters))]
+    classifier = make_pipeline(StandardScaler(), LogisticRegression(
+        C=0.1, class_weight="balanced", max_iter=2000)).fit(features, is_letter)
+    detector = LetterDetector(classifier, evaluator, 0.0, 0.0, source)
+    detector.tpr = float(np.mean(detector.is_contaminated(test_letters)))
+    detector.fpr = float(np.mean(detector.is_contaminated(test_digits)))
+    return detector
+
+
+def high_frequency_energy(images, sigma=1.0):
+    """Per-image std of the image minus its Gaussian-smoothed version: float64 ``(N,)``.
+
+    Computed in the model range; pixel noise raises it, blur lowers it, clean strokes give a
+    moderate value from their edges.
+    """
+    from gankit.evaluator import prepare_images
+    x = prepare_images(images)[..., 0].astype("float64")
+    residual = x - ndimage.gaussian_filter(x, sigma=(0, sigma, sigma), mode="reflect")
+    return residual.reshape(len(x), -1).std(axis=1)
+
+
+class NoiseDetector(_Detector):
+    """Per-image noise level, calibrated: clean real images read 0, corrupted ones ``std``.
+
+    ``noise_level(images)`` maps high-frequency energy ``h`` linearly,
+    ``std * (h - h_clean) / (h_corrupted - h_clean)``, with ``h_clean`` and ``h_corrupted`` the
+    medians over calibration images; ``is_contaminated`` is ``noise_level > std / 2``, halfway
+    between the two. ``tpr``/``fpr``: shares of held-out corrupted/clean real images flagged.
+    """
+
+    def __init__(self, h_clean, h_corrupted, std):
+        self.h_clean, self.h_corrupted, self.std = float(h_clean), float(h_corrupted), std
+        self.threshold = std / 2
+        self.tpr = self.fpr = 0.0
+
+    def noise_level(self, images):
+        h = high_frequency_energy(images)
+        return self.std * (h - self.h_clean) / (self.h_corrupted - self.h_clean)
+
+    def is_contaminated(self, images):
+        return self.noise_level(images) > self.threshold
+
+
+def fit_noise_detector(clean, test_clean, blur_sigma=noise.DEFAULT_BLUR_SIGMA,
+                       std=noise.DEFAULT_NOISE_STD, seed=0):
+    """Calibrate a ``NoiseDetector`` on ``clean`` real images and their corrupted copies.
+
+    The copies come from ``make_noisy_dataset(..., "gaussian", 1.0, blur_sigma=, std=)``;
+    ``test_clean`` (other real images, corrupted the same way) gives ``tpr`` and ``fpr``.
+
+    Raises:
+        ValueError: for ``std=0`` (blur alone leaves no pixel noise to detect).
+    """
+    if not std > 0:
+        raise ValueError("The noise detector measures pixel noise, but std=0 adds none; use "
+                         "std > 0, or judge blur-only corruption from the scores alone.")
+    options = {"blur_sigma": blur_sigma, "std": std}
+    corrupted = noise.make_noisy_dataset(clean, "gaussian", 1.0, seed=seed, **options)[0]
+    h_clean = np.median(high_frequency_energy(clean))
+    h_corrupted = np.median(high_frequency_energy(corrupted))
+    if not math.isfinite(h_corrupted - h_clean) or h_corrupted <= h_clean:
+        raise ValueError(f"Corrupted images have no more high-frequency energy than clean ones "
+                         f"({h_corrupted:.3g} vs {h_clean:.3g}); raise std.")
+    detector = NoiseDetector(h_clean, h_corrupted, std)
+    test_corrupted = noise.make_noisy_dataset(test_clean, "gaussian", 1.0, seed=seed + 1,
+                                              **options)[0]
+    detector.tpr = float(np.mean(detector.is_contaminated(test_corrupted)))
+    detector.fpr = float(np.mean(detector.is_contaminated(test_clean)))
+    return detector

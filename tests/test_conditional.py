@@ -1,0 +1,108 @@
+"""Class-conditional GANs (notebook 03): labels in, the requested digits out, on this backend.
+
+Run once per backend, e.g. ``KERAS_BACKEND=jax python -m pytest tests/test_conditional.py``.
+"""
+
+import numpy as np
+import pytest
+import keras
+
+from gankit import models, recipes
+from gankit.gan import GAN
+
+
+def tiny_conditional_gan(seed=0):
+    """A conditional DCGAN pair small enough to train in a second on a CPU."""
+    generator = models.build_dcgan_generator(latent_dim=8, filters=(8, 8, 4), num_classes=10)
+    discriminator = models.build_dcgan_discriminator(filters=(4, 8), num_classes=10)
+    gan = GAN(generator, discriminator, seed=seed)
+    gan.compile(keras.optimizers.Adam(1e-3, beta_1=0.5), keras.optimizers.Adam(1e-3, beta_1=0.5))
+    return gan
+
+
+def labelled_batch(n=16, seed=0):
+    rng = np.random.default_rng(seed)
+    images = rng.uniform(-1, 1, (n, 28, 28, 1)).astype("float32")
+    return images, rng.integers(0, 10, n).astype("uint8")
+
+
+def test_one_image_per_requested_label_in_the_requested_order():
+    keras.utils.set_random_seed(0)
+    gan = tiny_conditional_gan()
+    labels = np.array([3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5])
+    z = np.random.default_rng(1).standard_normal((len(labels), gan.latent_dim))
+    images = gan.generate(z=z, labels=labels)
+    assert images.shape == (len(labels), 28, 28, 1) and images.dtype == np.float32
+    assert images.min() >= -1 and images.max() <= 1
+    # Image i is the generator's answer to (z_i, label_i), whatever else is in the batch.
+    for i in (0, 5, 10):
+        alone = gan.generate(z=z[i:i + 1], labels=labels[i:i + 1])
+        np.testing.assert_allclose(alone[0], images[i], atol=1e-5)
+    # The label matters: the same z with another digit gives another image.
+    other = gan.generate(z=z, labels=(labels + 1) % 10)
+    assert not np.allclose(other, images, atol=1e-4)
+    # Batching inside generate keeps count and order.
+    chunked = gan.generate(z=z, labels=labels, batch_size=4)
+    np.testing.assert_allclose(chunked, images, atol=1e-5)
+
+
+def test_default_labels_are_balanced_and_in_order():
+    keras.utils.set_random_seed(0)
+    gan = tiny_conditional_gan()
+    n = 25
+    default = gan.generate(n, seed=3)
+    assert default.shape == (n, 28, 28, 1)
+    balanced = gan.generate(n, seed=3, labels=np.arange(n) % 10)
+    np.testing.assert_allclose(default, balanced, atol=1e-6)
+    assert not np.allclose(default, gan.generate(n, seed=3, labels=np.zeros(n, int)), atol=1e-4)
+
+
+def test_conditional_training_steps_update_the_label_embeddings():
+    keras.utils.set_random_seed(0)
+    gan = tiny_conditional_gan()
+    g_embedding = gan.generator.get_layer("label_embedding")
+    d_embedding = gan.discriminator.get_layer("label_embedding")
+    before = g_embedding.get_weights(), d_embedding.get_weights()
+    images, labels = labelled_batch(16)
+    history = gan.fit(images, labels, batch_size=8, epochs=1, verbose=0)
+    for key in ("d_loss", "g_loss", "d_real", "d_fake"):
+        assert np.isfinite(history.history[key][0])
+    assert int(keras.ops.convert_to_numpy(gan.d_optimizer.iterations)) == 2
+    assert int(keras.ops.convert_to_numpy(gan.g_optimizer.iterations)) == 2
+    # The labels reach both networks: both embeddings were trained.
+    for old, layer in zip(before, (g_embedding, d_embedding)):
+        assert not np.array_equal(old[0], layer.get_weights()[0]), layer.name
+
+
+def test_ccgan_recipe_is_conditional_on_both_sides():
+    gan = recipes.make_gan("ccgan")
+    assert gan.conditional and gan.num_classes == 10
+    assert [tuple(t.shape) for t in gan.generator.inputs] == [(None, 100), (None,)]
+    assert gan.generator.get_layer("z_and_label").output.shape == (None, 150)
+    # The discriminator sees the label as a second 28x28 channel next to the image.
+    assert gan.discriminator.get_layer("image_and_label").output.shape == (None, 28, 28, 2)
+
+
+@pytest.mark.parametrize("labels", [[0, 1, 10], [-1, 0, 1], [0, 1], [[0], [1], [2]]],
+                         ids=["ten", "negative", "too-few", "2-d"])
+def test_generate_rejects_bad_labels(labels):
+    gan = tiny_conditional_gan()
+    with pytest.raises(ValueError, match=r"labels must be 3 integers in 0\.\.9"):
+        gan.generate(3, labels=labels, seed=0)
+
+
+def test_fit_without_labels_says_what_to_pass():
+    gan = tiny_conditional_gan()
+    images, _ = labelled_batch(8)
+    with pytest.raises(ValueError, match=r"fit\(images, labels\)"):
+        gan.fit(images, batch_size=8, epochs=1, verbose=0)
+
+
+@pytest.mark.xfail(strict=True, reason="GAN.fit does not check its labels yet: TensorFlow fails "
+                   "inside the embedding lookup and JAX trains on NaN.")
+def test_fit_rejects_labels_outside_0_to_9():
+    gan = tiny_conditional_gan()
+    images, labels = labelled_batch(8)
+    labels[3] = 12
+    with pytest.raises(ValueError, match=r"0\.\.9"):
+        gan.fit(images, labels, batch_size=8, epochs=1, verbose=0)
