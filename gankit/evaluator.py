@@ -234,7 +234,9 @@ def train_evaluator(epochs=6, seed=0, path=None, data_dir=None, verbose=1):
               "train_accuracy": float(history.history["accuracy"][-1]), "epochs": epochs,
               "seed": seed, "backend": keras.backend.backend(), "seconds": round(seconds, 1)}
     path.parent.mkdir(parents=True, exist_ok=True)
-    model.save_weights(path)
+    uncompiled = build_evaluator()  # saves the weights without the optimizer's state (3x smaller)
+    uncompiled.set_weights(model.get_weights())
+    uncompiled.save_weights(path)
     _LOADED.pop(path, None)
     scores_path = path.parent / "reference_scores.json"
     metrics.compute_reference_scores(evaluator, data_dir=data_dir, path=scores_path,

@@ -141,6 +141,9 @@ def frechet_distance(feats_a, feats_b, eps=1e-6):
 def recognisable_fraction(probs, threshold=0.9):
     """Share of samples whose most likely class has probability >= ``threshold``.
 
+    Read it together with the other scores: a classifier can be confidently wrong on inputs
+    unlike anything it was trained on (the evaluator calls most uniform noise an "8").
+
     Args:
         probs: float (N, 10) class probabilities.
         threshold: confidence in (0, 1] needed to count as a recognisable digit.
