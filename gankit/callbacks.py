@@ -92,7 +92,8 @@ class Checkpoint(keras.callbacks.BackupAndRestore):
         epoch = getattr(self.model, "_initial_epoch", None)
         if epoch:
             self.resumed_from = epoch
-            print(f"Resuming from the checkpoint in {self.directory}: {epoch} epochs done.")
+            print(f"Resuming from the checkpoint in {self.directory}: "
+                  f"{epoch} epoch{'s' if epoch > 1 else ''} done.")
             if os.path.exists(self._rng_path):
                 with open(self._rng_path) as f:
                     _set_global_random_state(json.load(f))

@@ -209,7 +209,7 @@ def train_evaluator(epochs=6, seed=0, path=None, data_dir=None, verbose=1):
     and device.
 
     Args:
-        epochs: passes over the training set (6 reach about 99.3% test accuracy).
+        epochs: passes over the training set (6 reach about 99.5% test accuracy).
         seed: seed for initialisation, shuffling and dropout.
         path: a file ending in ``.weights.h5``; default the package's shipped weights.
         data_dir: local MNIST files (see ``gankit.data.load_mnist``).
@@ -235,7 +235,8 @@ def train_evaluator(epochs=6, seed=0, path=None, data_dir=None, verbose=1):
               "seed": seed, "backend": keras.backend.backend(), "seconds": round(seconds, 1)}
     path.parent.mkdir(parents=True, exist_ok=True)
     uncompiled = build_evaluator()  # saves the weights without the optimizer's state (3x smaller)
-    uncompiled.set_weights(model.get_weights())
+    for target, source in zip(uncompiled.weights, model.weights):
+        target.assign(source.value)
     uncompiled.save_weights(path)
     _LOADED.pop(path, None)
     scores_path = path.parent / "reference_scores.json"

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import keras
 
-from gankit import models, recipes
+from gankit import augment, models, recipes
 from gankit.gan import GAN
 
 
@@ -106,3 +106,58 @@ def test_fit_rejects_labels_outside_0_to_9():
     labels[3] = 12
     with pytest.raises(ValueError, match=r"0\.\.9"):
         gan.fit(images, labels, batch_size=8, epochs=1, verbose=0)
+
+
+def random_digits(n, seed):
+    """Random uint8 "digits" with balanced labels: enough to exercise the study's plumbing."""
+    rng = np.random.default_rng(seed)
+    return rng.integers(0, 256, (n, 28, 28), dtype=np.uint8), np.arange(n) % 10
+
+
+def test_augmentation_study_returns_one_record_per_configuration(tmp_path):
+    keras.utils.set_random_seed(0)
+    gan = tiny_conditional_gan()
+    real_images, real_labels = random_digits(120, seed=1)
+    test_images, test_labels = random_digits(30, seed=2)
+    records = augment.augmentation_study(gan, real_images, real_labels, test_images, test_labels,
+                                         total=40, real_fractions=(0.5, 1.0), small_real=20,
+                                         seeds=(3,), epochs=1)
+    got = [(r["setting"], r["n_real"], r["n_generated"]) for r in records]
+    assert got == [("mixed", 20, 20), ("mixed", 40, 0), ("generated_only", 0, 40),
+                   ("small_real", 20, 0), ("topped_up", 20, 20)]
+    for r in records:
+        assert r["seed"] == 3 and r["epochs"] == 1
+        assert 0.0 <= r["test_accuracy"] <= 1.0
+        assert r["real_fraction"] == r["n_real"] / (r["n_real"] + r["n_generated"])
+    table = augment.format_study_table(records).splitlines()
+    assert len(table) == 2 + len(records) and "20 real + 20 generated" in table[-1]
+    augment.plot_study(records, path=tmp_path / "study.png")
+    assert (tmp_path / "study.png").stat().st_size > 0
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"real_fractions": (0.1, 20)}, r"shares in \[0, 1\]"),
+    ({"small_real": 40}, "small_real=40"),
+    ({"seeds": ()}, "seeds is empty"),
+    ({"total": 5}, "total >= 10"),
+    ({"generator": lambda labels, seed: np.zeros((3, 28, 28), "uint8")}, "one image per label"),
+    ({"real_labels": np.arange(120) % 11}, "0..9"),
+])
+def test_augmentation_study_rejects_bad_arguments(change, message):
+    real_images, real_labels = random_digits(120, seed=1)
+    test_images, test_labels = random_digits(30, seed=2)
+    arguments = dict(generator=tiny_conditional_gan(), real_images=real_images,
+                     real_labels=real_labels, test_images=test_images, test_labels=test_labels,
+                     total=40, small_real=20, epochs=1)
+    arguments.update(change)
+    with pytest.raises(ValueError, match=message):
+        augment.augmentation_study(**arguments)
+
+
+def test_augmentation_study_needs_a_conditional_generator():
+    generator = models.build_dcgan_generator(latent_dim=8, filters=(8, 8, 4))
+    discriminator = models.build_dcgan_discriminator(filters=(4, 8))
+    images, labels = random_digits(20, seed=0)
+    with pytest.raises(ValueError, match="conditional GAN"):
+        augment.augmentation_study(GAN(generator, discriminator), images, labels, images, labels,
+                                   total=10)

@@ -1,0 +1,439 @@
+"""The noise-robustness study: train GANs on corrupted MNIST, score them, read off a threshold.
+
+    records = sweep("gaussian", (0, 0.1, 0.3), epochs=30)          # one GAN per point
+    print(format_table(table(records)))
+    print(format_thresholds(threshold(records)))
+
+``sweep`` trains one GAN per (kind, fraction, seed) on ``gankit.noise.make_noisy_dataset``'s
+corrupted copy of an MNIST training subset, then records for each point
+
+- the evaluator's scores of its samples against clean MNIST test digits (``gankit.metrics``:
+  classifier score, Fréchet distance, recognisable fraction, class coverage);
+- ``contamination``: how much of the corruption the generator reproduces, the share of samples
+  that ``gankit.ambient``'s detectors call letters (kind ``"emnist"``) or noisy (``"gaussian"``),
+  corrected for the detectors' error rates on held-out real images. Compare it with
+  ``train_share``, the corrupted share of the images the GAN was trained on.
+
+Each finished point is one JSON file (and the first 100 samples in a ``.npz``), written to a
+temporary file and then renamed, so a file that exists is complete. Running the same sweep again
+skips finished points, and a point interrupted mid-training resumes from its checkpoint: a
+sweep stopped by a disconnect continues where it stopped. A point is "the same" when kind,
+fraction, seed and every setting match (its file name carries a hash of them).
+
+``noise_aware=True`` trains with the option that matches the kind (``gankit.ambient``): the
+AmbientGAN corruption layer for Gaussian noise, cleaning with the evaluator for letters.
+Introduced in notebook 05.
+"""
+
+import hashlib
+import json
+import os
+import platform
+import shutil
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from gankit import noise
+
+MODELS = ("vanilla", "dcgan")  # unconditional: letters have no digit label for a ccgan
+HIGHER_IS_BETTER = ("classifier_score", "recognisable_fraction", "covered")
+LOWER_IS_BETTER = ("frechet_distance", "kl_from_uniform")
+COLUMNS = ("classifier_score", "frechet_distance", "recognisable_fraction", "covered",
+           "train_share", "contamination")
+SAMPLES_KEPT = 100
+DETECTOR_IMAGES = 5000  # most real images per class to fit a detector on
+
+
+def default_out_dir():
+    """``runs/05_noise`` in the repository when run from a checkout, else under the cwd."""
+    root = Path(__file__).resolve().parents[1]
+    return (root if (root / "pyproject.toml").is_file() else Path(".")) / "runs" / "05_noise"
+
+
+def letters_are_standin(source):
+    """True when letters were loaded from the synthetic stand-in folder, not from EMNIST."""
+    return "letters-standin" in str(source)
+
+
+def sweep(kind, fractions=None, model="dcgan", epochs=None, seeds=None, out_dir=None,
+          noise_aware=False, n_train=None, n_samples=None, batch_size=None, n_test=None,
+          verbose=1, **noise_options):
+    """Train and score one GAN per (fraction, seed); skip points finished earlier.
+
+    Args:
+        kind: ``"gaussian"`` or ``"emnist"`` (see ``gankit.noise``).
+        fractions: corrupted shares in [0, 1]; default ``settings.noise_fractions``.
+        model: ``"dcgan"`` or ``"vanilla"`` (``gankit.recipes``).
+        epochs, seeds, n_train, n_samples, batch_size, n_test: default ``settings.noise_epochs``,
+            ``.noise_seeds``, ``.n_train``, ``.n_samples``, ``.batch_size``, ``.n_test``. The
+            seed picks the training subset, the corruption and the initial weights.
+        out_dir: where records go; default ``default_out_dir()``.
+        noise_aware: train with the kind's noise-aware option (``gankit.ambient``).
+        verbose: 0 silent, 1 one line per point, 2 also Keras's line per epoch.
+        **noise_options: passed to ``make_noisy_dataset`` (``blur_sigma``, ``std``; ``mode``);
+            the defaults are written into each record.
+
+    Returns:
+        list of record dicts, one per point, finished earlier or now.
+    """
+    from gankit import config
+    settings = config.settings()
+    options = _check_options(kind, noise_options)
+    fractions = tuple(settings.noise_fractions if fractions is None else fractions)
+    for fraction in fractions:
+        noise.corrupted_count(1, fraction, options.get("mode", "replace"))  # raises if invalid
+    if model not in MODELS:
+        raise ValueError(f"Unknown model {model!r} for the robustness study; use one of {MODELS}.")
+    study = _Study(kind, options, n_train or settings.n_train, n_test or settings.n_test)
+    common = {"model": model, "epochs": epochs or settings.noise_epochs,
+              "n_train": study.n_train, "n_test": study.n_test,
+              "n_samples": n_samples or settings.n_samples,
+              "batch_size": batch_size or settings.batch_size, "noise_options": options,
+              "noise_aware": bool(noise_aware),
+              "method": (("ambientgan" if kind == "gaussian" else "evaluator-cleaning")
+                         if noise_aware else "plain")}
+    if kind == "emnist":
+        common["letters"] = "stand-in" if letters_are_standin(study.letters.source) else "emnist"
+    out_dir = Path(out_dir) if out_dir is not None else default_out_dir()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    records = []
+    for seed in (settings.noise_seeds if seeds is None else seeds):
+        for fraction in fractions:
+            point = {"kind": kind, "fraction": float(fraction), "seed": int(seed)}
+            name = _point_name(point, common)
+            record = _read_record(out_dir / f"{name}.json")
+            if record is None or record.get("settings") != common:
+                record = _run_point(study, point, common, out_dir, name, verbose)
+            elif verbose:
+                print(f"{_label(record)}: finished earlier ({name}.json)")
+            records.append(record)
+    return records
+
+
+def _check_options(kind, options):
+    if kind not in noise.KINDS:
+        raise ValueError(f"Unknown kind {kind!r}; use 'gaussian' (blur plus pixel noise) or "
+                         f"'emnist' (letters).")
+    unknown = sorted(set(options) - set(noise.OPTIONS[kind]) - {"letters"})
+    if unknown:
+        raise ValueError(f"Unknown noise option(s) {unknown} for kind={kind!r}; it takes "
+                         f"{noise.OPTIONS[kind]}.")
+    if "letters" in options:
+        raise ValueError("sweep loads the letters itself (gankit.data.load_emnist_letters); "
+                         "set GANKIT_EMNIST_DIR to use other letter files.")
+    if kind == "gaussian":
+        return {"blur_sigma": float(options.get("blur_sigma", noise.DEFAULT_BLUR_SIGMA)),
+                "std": float(options.get("std", noise.DEFAULT_NOISE_STD))}
+    return {"mode": options.get("mode", "replace")}
+
+
+def _point_name(point, common):
+    text = json.dumps({**point, **common}, sort_keys=True)
+    digest = hashlib.sha1(text.encode()).hexdigest()[:8]
+    aware = "aware" if common["noise_aware"] else "plain"
+    return (f"{point['kind']}_{aware}_f{point['fraction'] * 100:05.1f}_s{point['seed']}"
+            f"_{digest}")
+
+
+def _label(record):
+    aware = "noise-aware" if record["noise_aware"] else "plain"
+    return f"{record['kind']} {record['fraction']:.0%} seed {record['seed']} ({aware})"
+
+
+class _Study:
+    """The data of one sweep, loaded once: MNIST, letters, test digits, the detector."""
+
+    def __init__(self, kind, options, n_train, n_test):
+        from gankit import data
+        self.kind, self.options, self.n_train, self.n_test = kind, options, n_train, n_test
+        self.train_images = data.load_mnist("train", verbose=False)[0]
+        test = data.load_mnist("test", verbose=False)[0]
+        self.test_images = data.subset(test, n=min(n_test, len(test)), seed=0)
+        self.letters = data.load_emnist_letters("train") if kind == "emnist" else None
+
+    def clean(self, seed):
+        from gankit import data
+        return data.subset(self.train_images, n=self.n_train, seed=seed)
+
+    def noisy(self, fraction, seed):
+        """Model-range training images ``(M, 28, 28, 1)`` and their corruption mask ``(M,)``."""
+        from gankit import data
+        extra = {"letters": self.letters[0]} if self.kind == "emnist" else {}
+        return noise.make_noisy_dataset(data.to_model_range(self.clean(seed)), self.kind,
+                                        fraction, seed=seed, **self.options, **extra)
+
+    def detector(self):
+        """The contamination detector of this kind, fitted once per process and setting."""
+        from gankit import ambient, data
+        key = (self.kind, json.dumps(self.options, sort_keys=True), self.n_train, self.n_test,
+               self.letters.source if self.letters else None)
+        if key not in _DETECTORS:
+            real = self.clean(0)[:DETECTOR_IMAGES]
+            if self.kind == "emnist":
+                test_letters = data.load_emnist_letters("test", verbose=False)[0]
+                _DETECTORS[key] = ambient.fit_letter_detector(
+                    real, self.letters[0][:DETECTOR_IMAGES], self.test_images,
+                    test_letters[:self.n_test], source=self.letters.source)
+            elif self.options["std"] > 0:
+                _DETECTORS[key] = ambient.fit_noise_detector(real, self.test_images,
+                                                             **self.options)
+            else:
+                _DETECTORS[key] = None  # blur alone: no pixel noise to detect
+        return _DETECTORS[key]
+
+
+_DETECTORS = {}
+
+
+def _train_point(images, model, epochs, batch_size, seed, run_dir, corruption=None, verbose=0):
+    """Train one GAN (resuming from ``run_dir``'s checkpoint); return it."""
+    import keras
+    from gankit import recipes
+    keras.utils.set_random_seed(seed)
+    gan = recipes.make_gan(model, seed=seed)
+    if corruption is not None:
+        gan.corruption = corruption  # GAN passes generated images through it before D
+    recipes.train(gan, images, epochs=epochs, batch_size=batch_size, out_dir=run_dir,
+                  sample_every=max(1, epochs), verbose=verbose, show=False)
+    return gan
+
+
+def _score_point(samples, study):
+    """``(scores, contamination)`` of generated model-range samples."""
+    from gankit import metrics
+    scores = metrics.score_images(samples, real_test=study.test_images)
+    detector = study.detector()
+    if detector is None:
+        return scores, {"measure": None, "share": float("nan"),
+                        "note": "std=0: blur alone leaves no pixel noise to detect"}
+    measure = "letters" if study.kind == "emnist" else "noisy"
+    return scores, {"measure": measure, **detector.share(samples)}
+
+
+def _run_point(study, point, common, out_dir, name, verbose):
+    import keras
+    from gankit import ambient, data
+    start = time.perf_counter()
+    images, mask = study.noisy(point["fraction"], point["seed"])
+    record = {**point, "noise_aware": common["noise_aware"], "settings": common,
+              "n_corrupted": int(mask.sum()), "n_images": int(len(mask))}
+    corruption = None
+    if common["noise_aware"] and study.kind == "gaussian":
+        corruption = ambient.GaussianCorruption(point["fraction"], seed=point["seed"],
+                                                **study.options)
+    elif common["noise_aware"]:
+        images, keep, record["cleaning"] = ambient.clean_with_evaluator(images, mask)
+        mask = mask[keep]
+    record["train_share"] = float(mask.mean()) if len(mask) else 0.0
+    run_dir = out_dir / name
+    train_start = time.perf_counter()
+    gan = _train_point(images, common["model"], common["epochs"], common["batch_size"],
+                       point["seed"], run_dir, corruption, verbose=2 if verbose > 1 else 0)
+    record["train_seconds"] = round(time.perf_counter() - train_start, 1)
+    samples = gan.generate(common["n_samples"], seed=point["seed"])
+    record["scores"], record["contamination"] = _score_point(samples, study)
+    if study.letters is not None:
+        record["letters_source"] = study.letters.source
+    record.update(wall_seconds=round(time.perf_counter() - start, 1),
+                  backend=keras.backend.backend(), keras=keras.__version__,
+                  machine=platform.machine(), samples_file=f"{name}.npz", finished=True)
+    _write_atomic(out_dir / f"{name}.npz",
+                  lambda f: np.savez_compressed(f, images=data.to_uint8(samples[:SAMPLES_KEPT])))
+    _write_atomic(out_dir / f"{name}.json",
+                  lambda f: f.write(json.dumps(record, indent=1).encode() + b"\n"))
+    shutil.rmtree(run_dir / "checkpoint", ignore_errors=True)  # the record is final now
+    if verbose:
+        print(f"{_label(record)}: Fréchet {record['scores']['frechet_distance']:.1f}, "
+              f"contamination {record['contamination']['share']:.2f} "
+              f"(trained on {record['train_share']:.2f}), {record['wall_seconds']:.0f} s")
+    return record
+
+
+def _write_atomic(path, write):
+    """Write through ``write(file)`` to a temporary file, then rename it to ``path``."""
+    temporary = path.with_name(path.name + ".tmp")
+    with open(temporary, "wb") as f:
+        write(f)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(temporary, path)
+
+
+def _read_record(path):
+    """The finished record at ``path``, or None (missing, unreadable or unfinished)."""
+    if not path.is_file():
+        return None
+    try:
+        record = json.loads(path.read_text())
+    except (ValueError, UnicodeDecodeError):
+        warnings.warn(f"{path} is not valid JSON (a half-written file?); the point is run "
+                      f"again and the file replaced.", stacklevel=3)
+        return None
+    return record if isinstance(record, dict) and record.get("finished") is True else None
+
+
+def load_results(out_dir=None):
+    """All finished records in ``out_dir`` (default ``default_out_dir()``), sorted by kind,
+    noise-aware flag, fraction and seed. Unreadable files are skipped with a warning."""
+    out_dir = Path(out_dir) if out_dir is not None else default_out_dir()
+    if not out_dir.is_dir():
+        raise FileNotFoundError(f"No results folder {out_dir}; run sweep(..., out_dir=) first.")
+    records = [r for r in map(_read_record, sorted(out_dir.glob("*.json"))) if r is not None]
+    return sorted(records, key=lambda r: (r["kind"], r["noise_aware"], r["fraction"], r["seed"]))
+
+
+def load_samples(record, out_dir=None):
+    """The first 100 samples of a point, ``uint8 (100, 28, 28)``."""
+    out_dir = Path(out_dir) if out_dir is not None else default_out_dir()
+    with np.load(out_dir / record["samples_file"]) as stored:
+        return stored["images"]
+
+
+def value(record, metric):
+    """One number of a record: a score name, ``contamination``, ``train_share`` or
+    ``wall_seconds``."""
+    if metric == "contamination":
+        return record["contamination"]["share"]
+    if metric in ("train_share", "wall_seconds", "train_seconds"):
+        return record[metric]
+    if metric not in record["scores"]:
+        raise ValueError(f"Unknown metric {metric!r}; use one of {sorted(record['scores'])}, "
+                         f"'contamination' or 'train_share'.")
+    return record["scores"][metric]
+
+
+def table(records, columns=COLUMNS):
+    """Records as rows: ``list`` of dicts with kind, noise_aware, fraction, seed and ``columns``."""
+    return [{"kind": r["kind"], "noise_aware": r["noise_aware"], "fraction": r["fraction"],
+             "seed": r["seed"], **{c: value(r, c) for c in columns}} for r in records]
+
+
+def format_table(rows):
+    """Rows from ``table`` as a Markdown table (numbers to 3 significant digits)."""
+    if not rows:
+        return "(no results)"
+    columns = list(rows[0])
+    cell = lambda v: f"{v:.3g}" if isinstance(v, float) else str(v)
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(cell(row[c]) for c in columns) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _check_one_setting(records):
+    seen = set()
+    for r in records:
+        point = (r["kind"], r["noise_aware"], r["fraction"], r["seed"])
+        if point in seen:
+            raise ValueError(f"Two records for {_label(r)}: the records come from sweeps with "
+                             f"different settings. Keep one setting, e.g. [r for r in records "
+                             f"if r['settings']['epochs'] == 30].")
+        seen.add(point)
+
+
+def curves(records, metric):
+    """``{(kind, noise_aware): (fractions, mean, low, high)}``: ``metric`` against the fraction,
+    mean and range over seeds (float arrays)."""
+    _check_one_setting(records)
+    points = {}
+    for r in records:
+        points.setdefault((r["kind"], r["noise_aware"]), {}).setdefault(
+            r["fraction"], []).append(value(r, metric))
+    result = {}
+    for key, by_fraction in sorted(points.items()):
+        fractions = np.array(sorted(by_fraction))
+        values = [np.array(by_fraction[f], dtype=float) for f in fractions]
+        result[key] = (fractions, np.array([v.mean() for v in values]),
+                       np.array([v.min() for v in values]), np.array([v.max() for v in values]))
+    return result
+
+
+def plot_curves(records, metrics=("frechet_distance", "classifier_score", "recognisable_fraction",
+                                  "contamination"), path=None):
+    """One panel per metric against the corrupted share; a line per kind and training option
+    (dashed: noise-aware), shaded over seeds. Returns a ``Figure``; ``path`` also saves it."""
+    from matplotlib.figure import Figure
+    from gankit import plotting
+    fig = Figure(figsize=(3.6 * len(metrics), 3.2), layout="constrained")
+    axes = fig.subplots(1, len(metrics), squeeze=False)[0]
+    colors = {"gaussian": "tab:blue", "emnist": "tab:orange"}
+    for ax, metric in zip(axes, metrics):
+        for (kind, aware), (x, mean, low, high) in curves(records, metric).items():
+            label = f"{kind}, {'noise-aware' if aware else 'plain'}"
+            ax.plot(100 * x, mean, "o--" if aware else "o-", color=colors[kind], label=label)
+            ax.fill_between(100 * x, low, high, color=colors[kind], alpha=0.15)
+        if metric == "contamination":
+            ax.plot([0, 100], [0, 1], color="grey", lw=0.8, ls=":", label="as in training")
+        ax.set_xlabel("corrupted share of the training set (%)")
+        ax.set_title(metric.replace("_", " "), fontsize=10)
+    axes[0].legend(fontsize=7)
+    if path is not None:
+        plotting.save_figure(fig, path)
+    return fig
+
+
+def threshold(records, metric="frechet_distance", tolerance=2.0):
+    """The largest corrupted share at which quality still stays close to the clean run.
+
+    Rule: for each kind, training option and seed, a fraction *passes* when its ``metric`` is
+    within a factor ``tolerance`` of the same seed's fraction-0 run: ``value <= tolerance *
+    clean`` for lower-is-better metrics (Fréchet distance, KL from uniform), ``value >= clean /
+    tolerance`` for higher-is-better ones (classifier score, recognisable fraction, covered).
+    The threshold is the largest tested fraction ``f`` such that every tested fraction ``<= f``
+    passes (a monotonic reading: a pass beyond a failure does not count).
+
+    Returns:
+        list of dicts, one per (kind, noise_aware): ``per_seed`` ({seed: threshold}), ``mean``,
+        ``std``, ``min``, ``max`` over seeds, ``largest_tested`` (a threshold equal to it only
+        says "at least this much"), and the rule's ``metric`` and ``tolerance``.
+    """
+    if metric not in HIGHER_IS_BETTER + LOWER_IS_BETTER:
+        raise ValueError(f"threshold reads quality scores: use one of "
+                         f"{HIGHER_IS_BETTER + LOWER_IS_BETTER}, got {metric!r}.")
+    if not tolerance >= 1:
+        raise ValueError(f"tolerance is a factor >= 1 (2.0: twice as bad), got {tolerance}.")
+    _check_one_setting(records)
+    groups = {}
+    for r in records:
+        groups.setdefault((r["kind"], r["noise_aware"]), {}).setdefault(r["seed"], {})[
+            r["fraction"]] = value(r, metric)
+    results = []
+    for (kind, aware), seeds in sorted(groups.items()):
+        per_seed = {}
+        for seed, by_fraction in sorted(seeds.items()):
+            if 0.0 not in by_fraction:
+                raise ValueError(f"{kind} ({'noise-aware' if aware else 'plain'}) seed {seed} "
+                                 f"has no clean run (fraction 0) to compare with; include 0 in "
+                                 f"the sweep's fractions.")
+            clean, passed = by_fraction[0.0], 0.0
+            for fraction in sorted(by_fraction):
+                score = by_fraction[fraction]
+                ok = (score <= tolerance * clean if metric in LOWER_IS_BETTER
+                      else score >= clean / tolerance)
+                if not ok:
+                    break
+                passed = fraction
+            per_seed[seed] = passed
+        found = np.array(list(per_seed.values()))
+        results.append({"kind": kind, "noise_aware": aware, "metric": metric,
+                        "tolerance": tolerance, "per_seed": per_seed, "mean": found.mean(),
+                        "std": found.std(), "min": found.min(), "max": found.max(),
+                        "largest_tested": max(max(s) for s in seeds.values())})
+    return results
+
+
+def format_thresholds(results):
+    """Thresholds from ``threshold`` as readable lines."""
+    lines = []
+    for t in results:
+        spread = (f" (seeds: mean {t['mean']:.0%} ± {t['std']:.0%}, range {t['min']:.0%}-"
+                  f"{t['max']:.0%})" if len(t["per_seed"]) > 1 else "")
+        bound = " (the largest share tested: at least this)" if t["min"] == t[
+            "largest_tested"] else ""
+        lines.append(f"{t['kind']:8s} {'noise-aware' if t['noise_aware'] else 'plain':11s} "
+                     f"{t['mean']:.0%}{spread}{bound}")
+    rule = results[0] if results else {"metric": "?", "tolerance": "?"}
+    return (f"Largest share with {rule['metric']} within x{rule['tolerance']} of the clean "
+            f"run:\n" + "\n".join(lines))

@@ -1,0 +1,281 @@
+"""The robustness study: sweep bookkeeping, the AmbientGAN corruption, cleaning, detectors,
+and the threshold rule."""
+
+import json
+
+import numpy as np
+import keras
+import pytest
+from scipy import ndimage
+
+from gankit import ambient, noise, robustness
+
+
+@pytest.fixture
+def data_env(shared_data_dir, monkeypatch):
+    monkeypatch.setenv("GANKIT_DATA_DIR", str(shared_data_dir))
+    monkeypatch.setenv("GANKIT_EMNIST_DIR", str(shared_data_dir / "letters-standin"))
+    return shared_data_dir
+
+
+@pytest.fixture(scope="module")
+def digits(shared_data_dir):
+    from gankit import data
+    images = data.load_mnist("test", data_dir=shared_data_dir, verbose=False)[0]
+    return data.subset(images, n=600, seed=1)
+
+
+@pytest.fixture(scope="module")
+def evaluator():
+    from gankit.evaluator import load_evaluator
+    try:
+        return load_evaluator()
+    except FileNotFoundError as error:
+        pytest.skip(f"no evaluator weights: {error}")
+
+
+class FakeGAN:
+    def generate(self, n, seed=None):
+        return np.random.default_rng(seed).uniform(-1, 1, (n, 28, 28, 1)).astype("float32")
+
+
+@pytest.fixture
+def fake_training(monkeypatch):
+    """Replace training and scoring with instant stand-ins; count the trainings."""
+    calls = []
+
+    def train(images, model, epochs, batch_size, seed, run_dir, corruption=None, verbose=0):
+        calls.append((len(images), epochs, seed))
+        (run_dir / "checkpoint").mkdir(parents=True, exist_ok=True)
+        return FakeGAN()
+
+    def score(samples, study):
+        return {"frechet_distance": float(samples.std())}, {"measure": "noisy", "share": 0.0}
+
+    monkeypatch.setattr(robustness, "_train_point", train)
+    monkeypatch.setattr(robustness, "_score_point", score)
+    return calls
+
+
+def tiny_sweep(out_dir, **kwargs):
+    settings = dict(epochs=1, n_train=64, n_samples=16, n_test=64, batch_size=32,
+                    out_dir=out_dir, verbose=0)
+    return robustness.sweep("gaussian", (0.0, 0.3), **{**settings, **kwargs})
+
+
+def test_finished_points_are_skipped_on_rerun(data_env, fake_training, tmp_path):
+    first = tiny_sweep(tmp_path)
+    assert len(fake_training) == 2
+    assert [r["fraction"] for r in first] == [0.0, 0.3]
+    assert first[1]["n_corrupted"] == round(0.3 * 64) and first[1]["finished"]
+    assert not any(tmp_path.glob("*/checkpoint")), "a finished point drops its checkpoint"
+    assert tiny_sweep(tmp_path) == first and len(fake_training) == 2
+    tiny_sweep(tmp_path, epochs=2)  # other settings: other points
+    assert len(fake_training) == 4
+    assert len(robustness.load_results(tmp_path)) == 4
+    assert robustness.load_samples(first[0], tmp_path).shape == (16, 28, 28)
+
+
+def test_half_written_result_is_run_again(data_env, fake_training, tmp_path):
+    first = tiny_sweep(tmp_path)
+    path = tmp_path / first[1]["samples_file"].replace(".npz", ".json")
+    text = path.read_text()
+    path.write_text(text[:len(text) // 2])  # a crash in the middle of a plain write
+    (tmp_path / "leftover.json.tmp").write_text(text)  # a temporary file is never a result
+    with pytest.warns(UserWarning, match="not valid JSON"):
+        assert len(robustness.load_results(tmp_path)) == 1
+    with pytest.warns(UserWarning, match="not valid JSON"):
+        again = tiny_sweep(tmp_path)
+    assert len(fake_training) == 3 and again[1]["fraction"] == 0.3
+    assert json.loads(path.read_text())["finished"] is True
+
+
+def test_interrupted_sweep_continues_where_it_stopped(data_env, fake_training, tmp_path,
+                                                      monkeypatch):
+    train, crashed = robustness._train_point, []
+
+    def crash_on_second(*args, **kwargs):
+        if len(fake_training) == 1 and not crashed:
+            crashed.append(True)
+            raise ConnectionError("disconnected")
+        return train(*args, **kwargs)
+
+    monkeypatch.setattr(robustness, "_train_point", crash_on_second)
+    with pytest.raises(ConnectionError):
+        tiny_sweep(tmp_path)
+    assert len(list(tmp_path.glob("*.json"))) == 1
+    tiny_sweep(tmp_path)
+    assert len(fake_training) == 2  # only the unfinished point was trained
+
+
+@pytest.mark.parametrize("kind, fractions, options, message", [
+    ("salt", (0.0,), {}, "Unknown kind"),
+    ("gaussian", (0.0, 1.5), {}, r"\[0, 1\]"),
+    ("gaussian", (-0.1,), {}, r"\[0, 1\]"),
+    ("emnist", (0.0, 1.0), {"mode": "add"}, "infinitely many"),
+    ("gaussian", (0.1,), {"sigma": 2}, "Unknown noise option"),
+])
+def test_bad_input_is_refused_before_any_work(kind, fractions, options, message, tmp_path):
+    with pytest.raises(ValueError, match=message):
+        robustness.sweep(kind, fractions, out_dir=tmp_path, **options)
+    assert not any(tmp_path.iterdir())
+    with pytest.raises(ValueError, match="Unknown model"):
+        robustness.sweep("gaussian", (0.0,), model="ccgan", out_dir=tmp_path)
+
+
+@pytest.mark.parametrize("sigma", [0.7, 1.0, 2.5])
+def test_corruption_blur_equals_scipy(digits, sigma):
+    x = digits.astype("float32")[..., None] / 127.5 - 1
+    layer = ambient.GaussianCorruption(1.0, blur_sigma=sigma, std=0.0, seed=0)
+    expected = ndimage.gaussian_filter(x[..., 0].astype("float64"), (0, sigma, sigma),
+                                       mode="reflect")
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(layer(x))[..., 0], expected,
+                               atol=1e-5)
+
+
+def test_corruption_matches_the_data_corruption_in_distribution(digits):
+    x = digits.astype("float32")[..., None] / 127.5 - 1
+    layer = ambient.GaussianCorruption(1.0, seed=3)
+    ours = keras.ops.convert_to_numpy(layer(x, training=False))  # inference corrupts too
+    theirs = noise.make_noisy_dataset(x, "gaussian", 1.0, seed=3)[0]
+    blurred = ndimage.gaussian_filter(x[..., 0].astype("float64"), (0, 1.0, 1.0), mode="reflect")
+    residual_ours, residual_theirs = ours[..., 0] - blurred, theirs[..., 0] - blurred
+    assert abs(residual_ours.mean() - residual_theirs.mean()) < 0.005
+    assert abs(residual_ours.std() - residual_theirs.std()) < 0.005
+    assert abs(np.mean(ours == -1) - np.mean(theirs == -1)) < 0.005  # the clip, at the floor
+    unclipped = np.abs(theirs) < 1  # where nothing was clipped, the noise is N(0, 2 * std)
+    assert abs(residual_theirs[unclipped[..., 0]].std()
+               - residual_ours[(np.abs(ours) < 1)[..., 0]].std()) < 0.01
+    assert ours.min() >= -1 and ours.max() <= 1
+
+
+def test_corruption_hits_the_fraction_of_images(digits):
+    x = digits.astype("float32")[..., None] / 127.5 - 1
+    out = keras.ops.convert_to_numpy(ambient.GaussianCorruption(0.3, seed=1)(x))
+    changed = np.any(out != x, axis=(1, 2, 3))
+    assert abs(changed.mean() - 0.3) < 4 * np.sqrt(0.3 * 0.7 / len(x))
+    untouched = keras.ops.convert_to_numpy(ambient.GaussianCorruption(0.0, seed=1)(x))
+    np.testing.assert_array_equal(untouched, x)
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        ambient.GaussianCorruption(1.2)
+
+
+class ConfidentWhenMarked:
+    """A stand-in evaluator: sure of a digit exactly when pixel (0, 0) is bright."""
+
+    def predict_proba(self, images):
+        sure = np.asarray(images).reshape(len(images), -1)[:, 0] > 0
+        probs = np.full((len(images), 10), 0.1)
+        probs[sure] = np.r_[0.91, np.full(9, 0.01)]
+        return probs
+
+
+def test_cleaning_counts_dropped_digits_and_kept_letters():
+    images = np.zeros((10, 28, 28), dtype=np.uint8)
+    mask = np.array([0, 0, 0, 0, 0, 0, 1, 1, 1, 1], dtype=bool)  # the last four are letters
+    images[[0, 1, 2, 6, 7], 0, 0] = 255  # three confident digits, two confident letters
+    kept, keep, report = ambient.clean_with_evaluator(images, mask,
+                                                      evaluator=ConfidentWhenMarked())
+    assert keep.tolist() == [1, 1, 1, 0, 0, 0, 1, 1, 0, 0] and len(kept) == 5
+    assert report["digits_dropped"] == 3 and report["letters_kept"] == 2
+    assert report["digit_drop_rate"] == 0.5 and report["letter_keep_rate"] == 0.5
+    with pytest.raises(ValueError, match="one entry per image"):
+        ambient.clean_with_evaluator(images, mask[:5], evaluator=ConfidentWhenMarked())
+
+
+def test_cleaning_real_letters(digits, evaluator, shared_data_dir):
+    from gankit import data
+    letters = data.load_emnist_letters("train", data_dir=shared_data_dir / "letters-standin",
+                                       verbose=False)[0]
+    noisy, mask = noise.make_noisy_dataset(digits, "emnist", 0.3, letters=letters)
+    _, keep, report = ambient.clean_with_evaluator(noisy, mask, evaluator=evaluator)
+    assert report["n_kept"] == keep.sum() == report["letters_kept"] + report["digits"] - report[
+        "digits_dropped"]
+    assert report["digit_drop_rate"] < 0.05 and report["letter_keep_rate"] < 0.9
+
+
+def test_detectors_measure_a_known_share(digits, evaluator, shared_data_dir):
+    from gankit import data
+    train, test = digits[:300], digits[300:]
+    detector = ambient.fit_noise_detector(train, test)
+    assert detector.tpr > 0.95 and detector.fpr < 0.05
+    mixed, mask = noise.make_noisy_dataset(test, "gaussian", 0.3, seed=7)
+    assert abs(detector.share(mixed)["share"] - mask.mean()) < 0.05
+    letters = data.load_emnist_letters("train", data_dir=shared_data_dir / "letters-standin",
+                                       verbose=False)[0]
+    letter_detector = ambient.fit_letter_detector(train, letters[:300], test, letters[-300:],
+                                                  evaluator=evaluator)
+    assert letter_detector.tpr > 0.8 and letter_detector.fpr < 0.2
+    mixed, mask = noise.make_noisy_dataset(test, "emnist", 0.3, seed=7, letters=letters[-300:])
+    assert abs(letter_detector.share(mixed)["share"] - mask.mean()) < 0.1
+
+
+def test_corrected_share():
+    assert ambient._corrected_share(0.1, tpr=0.9, fpr=0.1) == 0.0
+    assert ambient._corrected_share(0.9, tpr=0.9, fpr=0.1) == 1.0
+    assert ambient._corrected_share(0.34, tpr=0.9, fpr=0.1) == pytest.approx(0.3)
+    assert np.isnan(ambient._corrected_share(0.5, tpr=0.5, fpr=0.5))
+
+
+def record(fraction, seed, fd, recognisable, kind="gaussian", aware=False):
+    return {"kind": kind, "noise_aware": aware, "fraction": fraction, "seed": seed,
+            "scores": {"frechet_distance": fd, "recognisable_fraction": recognisable},
+            "contamination": {"share": 0.0}, "train_share": fraction}
+
+
+def test_threshold_reads_constructed_curves():
+    curve = {0.0: (10, 0.8), 0.05: (12, 0.7), 0.1: (19, 0.5), 0.2: (25, 0.3), 0.3: (15, 0.6)}
+    records = [record(f, 0, fd, r) for f, (fd, r) in curve.items()]
+    records += [record(0.0, 1, 10, 0.8), record(0.05, 1, 30, 0.8), record(0.1, 1, 12, 0.8)]
+    records += [record(f, 0, 5, 0.9, kind="emnist") for f in (0.0, 0.1, 0.3)]
+    results = {t["kind"]: t for t in robustness.threshold(records)}
+    gaussian = results["gaussian"]
+    # seed 0: 25 > 2 x 10 at 20%, so 30% does not count although it passes again
+    assert gaussian["per_seed"] == {0: 0.1, 1: 0.0}
+    assert gaussian["min"] == 0.0 and gaussian["max"] == 0.1 and gaussian["mean"] == 0.05
+    assert results["emnist"]["mean"] == 0.3 == results["emnist"]["largest_tested"]
+    higher = {t["kind"]: t for t in robustness.threshold(records, "recognisable_fraction")}
+    assert higher["gaussian"]["per_seed"] == {0: 0.1, 1: 0.1}  # 0.3 < 0.8 / 2 fails
+    assert "at least" in robustness.format_thresholds(robustness.threshold(records))
+
+
+def test_threshold_refuses_what_it_cannot_read():
+    records = [record(0.1, 0, 10, 0.8), record(0.2, 0, 10, 0.8)]
+    with pytest.raises(ValueError, match="fraction 0"):
+        robustness.threshold(records)
+    with pytest.raises(ValueError, match="factor >= 1"):
+        robustness.threshold(records, tolerance=0.5)
+    with pytest.raises(ValueError, match="quality scores"):
+        robustness.threshold(records, metric="contamination")
+
+
+def test_table_and_curves():
+    records = [record(0.0, 0, 10, 0.8), record(0.0, 1, 14, 0.8), record(0.3, 0, 20, 0.5)]
+    rows = robustness.table(records, columns=("frechet_distance", "contamination"))
+    assert rows[0] == {"kind": "gaussian", "noise_aware": False, "fraction": 0.0, "seed": 0,
+                       "frechet_distance": 10, "contamination": 0.0}
+    assert len(robustness.format_table(rows).splitlines()) == 2 + len(rows)
+    fractions, mean, low, high = robustness.curves(records, "frechet_distance")[
+        ("gaussian", False)]
+    assert fractions.tolist() == [0.0, 0.3] and mean.tolist() == [12, 20]
+    assert low.tolist() == [10, 20] and high.tolist() == [14, 20]
+
+
+def test_noise_aware_sweep_trains_for_real(data_env, evaluator, tmp_path):
+    records = robustness.sweep("gaussian", (0.5,), model="vanilla", noise_aware=True,
+                               epochs=1, n_train=64, n_samples=200, n_test=200, batch_size=32,
+                               out_dir=tmp_path, verbose=0)
+    (point,) = records
+    assert point["settings"]["method"] == "ambientgan" and point["noise_aware"]
+    assert set(point["scores"]) >= {"classifier_score", "frechet_distance",
+                                    "recognisable_fraction", "covered"}
+    assert 0 <= point["contamination"]["raw_share"] <= 1
+    assert point["backend"] == keras.backend.backend()
+    assert robustness.load_samples(point, tmp_path).shape == (100, 28, 28)
+    assert not any(tmp_path.glob("*/checkpoint"))
+
+
+def test_records_of_two_settings_are_not_mixed():
+    records = [record(0.0, 0, 10, 0.8), record(0.0, 0, 12, 0.8)]
+    with pytest.raises(ValueError, match="different settings"):
+        robustness.threshold(records)
