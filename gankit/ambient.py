@@ -184,6 +184,8 @@ class LetterDetector(_Detector):
 
     ``letter_probability(images)`` float64 ``(N,)``; ``is_contaminated(images)`` bool ``(N,)``
     (probability >= 0.5). ``tpr``/``fpr``: shares of held-out letters/digits called letters.
+    It knows these two classes only: an image that is neither (the grey blobs of a barely
+    trained generator) is still called one of them, so read its share next to the scores.
     """
 
     def __init__(self, classifier, evaluator, tpr, fpr, source):

@@ -190,7 +190,7 @@ def _online(timeout=3.0):
         try:
             socket.create_connection(DOWNLOAD_HOST, timeout=timeout).close()
             answer.append(True)
-        except OSError:
+        except Exception:  # any failure to connect means: offline
             pass
 
     thread = threading.Thread(target=connect, daemon=True)

@@ -123,6 +123,45 @@ class GAN(keras.Model):
         self.optimizer = _OptimizerPair(d_optimizer, g_optimizer)
         self.loss_name, self.label_smoothing = loss, float(label_smoothing)
 
+    def fit(self, x=None, y=None, **kwargs):
+        """``keras.Model.fit``, after checking NumPy inputs (images, and labels if conditional).
+
+        Images must be ``(N, 28, 28, 1)`` floats in [-1, 1]; labels ``(N,)`` integers in
+        ``0..num_classes-1``. Other inputs (a ``tf.data.Dataset``, say) go to Keras unchecked.
+        """
+        if isinstance(x, np.ndarray):
+            self._check_images(x)
+            if isinstance(y, np.ndarray) and self.conditional:
+                self._check_labels(y, len(x))
+            elif y is not None and not self.conditional:
+                raise ValueError("This GAN is unconditional: call fit(images) without labels.")
+        return super().fit(x, y, **kwargs)
+
+    def _check_images(self, x):
+        shape = tuple(self.discriminator.inputs[0].shape[1:])
+        if x.shape[1:] != shape:
+            raise ValueError(f"Training images must have shape (N, {', '.join(map(str, shape))}), "
+                             f"got {x.shape}; convert uint8 images with "
+                             "gankit.data.to_model_range.")
+        if not np.issubdtype(x.dtype, np.floating):
+            raise ValueError(f"Training images must be floats in [-1, 1], got dtype {x.dtype}; "
+                             "convert them with gankit.data.to_model_range.")
+        low, high = float(np.min(x)), float(np.max(x))
+        if not (np.isfinite(low) and np.isfinite(high)):
+            raise ValueError("Training images contain NaN or infinite values; remove them.")
+        if low < -1 - 1e-6 or high > 1 + 1e-6:
+            raise ValueError(f"Training images must lie in [-1, 1] (the generator's tanh range), "
+                             f"got values in [{low:g}, {high:g}]; convert uint8 images with "
+                             "gankit.data.to_model_range.")
+
+    def _check_labels(self, y, n):
+        if y.shape != (n,) or not np.issubdtype(y.dtype, np.integer):
+            raise ValueError(f"Labels must be {n} integers (one per image), got dtype {y.dtype} "
+                             f"and shape {y.shape}.")
+        if n and (y.min() < 0 or y.max() >= self.num_classes):
+            raise ValueError(f"Labels must lie in 0..{self.num_classes - 1}, got "
+                             f"{y.min()}..{y.max()}.")
+
     @property
     def metrics(self):
         return [self.d_loss_tracker, self.g_loss_tracker, self.d_real_tracker,

@@ -365,7 +365,8 @@ def plot_curves(records, metrics=("frechet_distance", "classifier_score", "recog
             ax.plot(100 * x, mean, "o--" if aware else "o-", color=colors[kind], label=label)
             ax.fill_between(100 * x, low, high, color=colors[kind], alpha=0.15)
         if metric == "contamination":
-            ax.plot([0, 100], [0, 1], color="grey", lw=0.8, ls=":", label="as in training")
+            top = 100 * max(r["fraction"] for r in records)
+            ax.plot([0, top], [0, top / 100], color="grey", lw=0.8, ls=":", label="as trained")
         ax.set_xlabel("corrupted share of the training set (%)")
         ax.set_title(metric.replace("_", " "), fontsize=10)
     axes[0].legend(fontsize=7)

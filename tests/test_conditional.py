@@ -98,8 +98,6 @@ def test_fit_without_labels_says_what_to_pass():
         gan.fit(images, batch_size=8, epochs=1, verbose=0)
 
 
-@pytest.mark.xfail(strict=True, reason="GAN.fit does not check its labels yet: TensorFlow fails "
-                   "inside the embedding lookup and JAX trains on NaN.")
 def test_fit_rejects_labels_outside_0_to_9():
     gan = tiny_conditional_gan()
     images, labels = labelled_batch(8)
