@@ -21,33 +21,9 @@ shown. Introduced in notebook 01.
 import numpy as np
 from scipy import spatial, stats
 
-from gankit.data import to_uint8
+from gankit.data import check_images, to_uint8
 
 METRICS = ("wasserstein", "js", "tv")
-
-
-def _check_images(images, name):
-    """``images`` as an array ``(N, 28, 28)``: uint8, or float in [-1, 1]."""
-    images = np.asarray(images)
-    if images.ndim == 4 and images.shape[3] == 1:
-        images = images[..., 0]
-    if images.ndim != 3 or images.shape[1:] != (28, 28):
-        raise ValueError(f"{name} expects images of shape (N, 28, 28) or (N, 28, 28, 1), got "
-                         f"{images.shape}; add a batch axis to a single image with image[None] "
-                         f"and reshape flat rows with .reshape(-1, 28, 28).")
-    if images.dtype == np.uint8:
-        return images
-    if not np.issubdtype(images.dtype, np.floating):
-        raise ValueError(f"{name} expects uint8 images in 0..255 or float images in [-1, 1], "
-                         f"got {images.dtype}; convert 0..255 values with .astype('uint8').")
-    if np.isnan(images).any():
-        raise ValueError(f"{name} got NaN values: the generator has diverged; restart training "
-                         f"from a checkpoint.")
-    if images.size and (images.min() < -1 - 1e-6 or images.max() > 1 + 1e-6):
-        raise ValueError(f"{name} expects float images in the model range [-1, 1], got "
-                         f"{images.min():.4g}..{images.max():.4g}; pass 0..255 values as uint8, "
-                         f"or rescale other images to [-1, 1] first.")
-    return images
 
 
 def image_entropy(images, quantize=True):
@@ -68,7 +44,7 @@ def image_entropy(images, quantize=True):
     Returns:
         float64 ``(N,)``: one entropy per image, in bits.
     """
-    images = _check_images(images, "image_entropy")
+    images = check_images(images, "image_entropy")
     if len(images) == 0:
         return np.zeros(0, dtype=np.float64)
     if images.dtype != np.uint8 and not quantize:
@@ -104,7 +80,7 @@ def pixel_histogram(images, bins=256):
         ``(probabilities, bin_edges)``: float64 ``(bins,)`` summing to 1, and float64
         ``(bins + 1,)`` edges on the 0..255 scale.
     """
-    images = _check_images(images, "pixel_histogram")
+    images = check_images(images, "pixel_histogram")
     bins = _check_bins(bins)
     if len(images) == 0:
         raise ValueError("pixel_histogram got an empty batch (N = 0); pass at least one image.")

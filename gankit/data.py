@@ -223,7 +223,7 @@ def _download(title, tfds_name, split, folder, env_names, searched, expected):
         f"tensorflow-datasets (cached in {cache})"
 
 
-def _check_images(images, name):
+def _check_shape(images, name):
     images = np.asarray(images)
     if images.ndim == 4 and images.shape[3] == 1:
         images = images[..., 0]
@@ -234,12 +234,38 @@ def _check_images(images, name):
     return images
 
 
+def check_images(images, name="images"):
+    """Check a batch of images; return it as an array ``(N, 28, 28)`` (channel axis dropped).
+
+    Accepts uint8 ``(N, 28, 28[, 1])`` in 0..255, or floats in the model range [-1, 1].
+
+    Raises:
+        ValueError: naming ``name``, for a wrong shape or dtype, NaN, or floats outside
+            [-1, 1] (by more than 1e-6), with what to do about it.
+    """
+    images = _check_shape(images, name)
+    if images.dtype == np.uint8:
+        return images
+    if not np.issubdtype(images.dtype, np.floating):
+        raise ValueError(f"{name} expects uint8 images in 0..255 or float images in [-1, 1], "
+                         f"got {images.dtype}; convert 0..255 values with .astype('uint8').")
+    if np.isnan(images).any():
+        raise ValueError(f"{name} got NaN values: the generator has diverged; its output should "
+                         "come from tanh, in [-1, 1]. Restart training from a checkpoint.")
+    if images.size and (images.min() < -1 - 1e-6 or images.max() > 1 + 1e-6):
+        raise ValueError(f"{name} expects float images in the model range [-1, 1] (a "
+                         f"generator's tanh output), got {images.min():.4g}.."
+                         f"{images.max():.4g}; pass 0..255 values as uint8 (or convert them "
+                         "with gankit.data.to_model_range), and rescale other images to [-1, 1].")
+    return images
+
+
 def to_model_range(images):
     """uint8 images ``(N, 28, 28[, 1])`` in 0..255 -> ``float32 (N, 28, 28, 1)`` in [-1, 1].
 
     Computes ``images / 127.5 - 1``, so 0 -> -1 and 255 -> 1.
     """
-    images = _check_images(images, "to_model_range")
+    images = _check_shape(images, "to_model_range")
     if images.dtype != np.uint8:
         raise ValueError(f"to_model_range expects uint8 images in 0..255, got {images.dtype}. "
                          f"Convert 0..255 values with .astype('uint8'); images already in "
@@ -255,19 +281,10 @@ def to_uint8(images):
     Raises:
         ValueError: for NaN or values outside [-1, 1] (by more than 1e-6).
     """
-    images = _check_images(images, "to_uint8")
+    images = check_images(images, "to_uint8")
     if images.dtype == np.uint8:
         return images
-    if not np.issubdtype(images.dtype, np.floating):
-        raise ValueError(f"to_uint8 expects float images in [-1, 1] or uint8, got {images.dtype}.")
-    if np.isnan(images).any():
-        raise ValueError("to_uint8 got NaN values: the generator has diverged; its output should "
-                         "come from tanh, in [-1, 1]. Restart training from a checkpoint.")
-    if images.size and (images.min() < -1 - 1e-6 or images.max() > 1 + 1e-6):
-        raise ValueError(f"to_uint8 expects values in [-1, 1], got {images.min():.4g}.."
-                         f"{images.max():.4g}; the generator output should come from tanh "
-                         f"(rescale other images to [-1, 1] first).")
-    # clip only absorbs the 1e-6 tolerance allowed above
+    # clip only absorbs the 1e-6 tolerance allowed by check_images
     return np.rint((images.astype(np.float32) + 1.0) * 127.5).clip(0, 255).astype(np.uint8)
 
 

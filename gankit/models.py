@@ -34,9 +34,17 @@ def _label_input_for_generator(latent_dim, num_classes):
     return [z, label], layers.Concatenate(name="z_and_label")([z, embedded])
 
 
-def _label_input_for_discriminator(num_classes):
-    """Inputs (image, label) and their join: the label as a 28x28 extra channel."""
+def _discriminator_input(num_classes, dropout):
+    """Inputs and the tensor the discriminator starts from.
+
+    Unconditional: the image. Conditional: (image, label), joined by turning the label into a
+    learned 28x28 plane stacked on the image as an extra channel.
+    """
+    if not 0 <= dropout < 1:
+        raise ValueError(f"dropout must be in [0, 1), got {dropout}.")
     image = keras.Input(IMAGE_SHAPE, name="image")
+    if not num_classes:
+        return image, image
     label = keras.Input((), dtype="int32", name="label")
     plane = layers.Embedding(num_classes, 28 * 28, name="label_embedding")(label)
     plane = layers.Reshape(IMAGE_SHAPE, name="label_plane")(plane)
@@ -75,12 +83,7 @@ def build_vanilla_discriminator(hidden=(1024, 512, 256), dropout=0.3, num_classe
     Each hidden layer is followed by LeakyReLU(0.2) and dropout.
     """
     _check_positive(hidden=hidden)
-    if not 0 <= dropout < 1:
-        raise ValueError(f"dropout must be in [0, 1), got {dropout}.")
-    if num_classes:
-        inputs, x = _label_input_for_discriminator(num_classes)
-    else:
-        inputs = x = keras.Input(IMAGE_SHAPE, name="image")
+    inputs, x = _discriminator_input(num_classes, dropout)
     x = layers.Flatten()(x)
     for width in hidden:
         x = layers.Dense(width)(x)
@@ -143,12 +146,7 @@ def build_dcgan_discriminator(filters=(64, 128), kernel_size=5, dropout=0.3, num
     then one logit.
     """
     _check_positive(filters=filters, kernel_size=kernel_size)
-    if not 0 <= dropout < 1:
-        raise ValueError(f"dropout must be in [0, 1), got {dropout}.")
-    if num_classes:
-        inputs, x = _label_input_for_discriminator(num_classes)
-    else:
-        inputs = x = keras.Input(IMAGE_SHAPE, name="image")
+    inputs, x = _discriminator_input(num_classes, dropout)
     for channels in filters:
         x = layers.Conv2D(channels, kernel_size, strides=2, padding="same")(x)
         x = layers.LeakyReLU(0.2)(x)

@@ -9,28 +9,7 @@ so any comparison must say whether the images were smoothed. Introduced in noteb
 import numpy as np
 from scipy import ndimage
 
-
-def _check_images(images):
-    """Return ``images`` as an array after checking shape, dtype and value range."""
-    images = np.asarray(images)
-    if images.ndim not in (3, 4) or images.shape[1:3] != (28, 28) or (
-            images.ndim == 4 and images.shape[3] != 1):
-        raise ValueError(f"smooth expects images of shape (N, 28, 28) or (N, 28, 28, 1), got "
-                         f"{images.shape}; add a batch axis to a single image with image[None] "
-                         f"and reshape flat rows with .reshape(-1, 28, 28).")
-    if images.dtype == np.uint8:
-        return images
-    if not np.issubdtype(images.dtype, np.floating):
-        raise ValueError(f"smooth expects uint8 images in 0..255 or float images in [-1, 1], "
-                         f"got {images.dtype}; convert 0..255 values with .astype('uint8').")
-    if np.isnan(images).any():
-        raise ValueError("smooth got NaN values: the generator has diverged; restart training "
-                         "from a checkpoint before post-processing its output.")
-    if images.size and (images.min() < -1 - 1e-6 or images.max() > 1 + 1e-6):
-        raise ValueError(f"smooth expects float images in the model range [-1, 1], got "
-                         f"{images.min():.4g}..{images.max():.4g}; convert uint8 images with "
-                         f"gankit.data.to_model_range, or pass 0..255 values as uint8.")
-    return images
+from gankit.data import check_images
 
 
 def smooth(images, sigma=1.0):
@@ -53,7 +32,8 @@ def smooth(images, sigma=1.0):
         ValueError: for a negative or non-finite sigma, a wrong shape or dtype, or float values
             outside [-1, 1].
     """
-    images = _check_images(images)
+    images = np.asarray(images)
+    check_images(images, "smooth")
     sigma = float(sigma)
     if not np.isfinite(sigma) or sigma < 0:
         raise ValueError(f"smooth needs a finite sigma >= 0 (in pixels), got {sigma}; "

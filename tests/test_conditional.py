@@ -9,21 +9,15 @@ import keras
 
 from gankit import augment, models, recipes
 from gankit.gan import GAN
+from tiny import data, tiny_gan
 
 
 def tiny_conditional_gan(seed=0):
-    """A conditional DCGAN pair small enough to train in a second on a CPU."""
-    generator = models.build_dcgan_generator(latent_dim=8, filters=(8, 8, 4), num_classes=10)
-    discriminator = models.build_dcgan_discriminator(filters=(4, 8), num_classes=10)
-    gan = GAN(generator, discriminator, seed=seed)
-    gan.compile(keras.optimizers.Adam(1e-3, beta_1=0.5), keras.optimizers.Adam(1e-3, beta_1=0.5))
-    return gan
+    return tiny_gan(conditional=True, seed=seed, kind="dcgan")
 
 
 def labelled_batch(n=16, seed=0):
-    rng = np.random.default_rng(seed)
-    images = rng.uniform(-1, 1, (n, 28, 28, 1)).astype("float32")
-    return images, rng.integers(0, 10, n).astype("uint8")
+    return data(n, seed)
 
 
 def test_one_image_per_requested_label_in_the_requested_order():

@@ -11,18 +11,10 @@ import keras
 from gankit import evaluator
 
 
-def mnist_dir():
-    root = Path(os.environ.get("GANKIT_DATA_DIR",
-                               Path(__file__).resolve().parents[2] / "shared" / "data"))
-    if not (root / "mnist").is_dir():
-        pytest.skip(f"MNIST files not found in {root}; set GANKIT_DATA_DIR to the offline data.")
-    return root
-
-
 @pytest.fixture(scope="module")
-def mnist_test():
+def mnist_test(shared_data_dir):
     from gankit import data
-    return data.load_mnist("test", data_dir=mnist_dir())
+    return data.load_mnist("test", data_dir=shared_data_dir)
 
 
 def test_architecture_maps_images_to_logits_and_features():
@@ -107,10 +99,11 @@ def test_missing_weights_file_says_how_to_train(tmp_path):
 
 
 @pytest.mark.slow
-def test_train_evaluator_saves_weights_and_reference_scores(tmp_path, monkeypatch):
+def test_train_evaluator_saves_weights_and_reference_scores(tmp_path, monkeypatch,
+                                                             shared_data_dir):
     import functools
     from gankit import data, metrics
-    root = mnist_dir()
+    root = shared_data_dir
     real_load = data.load_mnist
 
     def small_load(split="train", data_dir=None):  # 3,000 images each keep this quick

@@ -14,14 +14,6 @@ def one_hot_over(k, n=1000):
     return np.eye(10)[np.arange(n) % k]
 
 
-def mnist_dir():
-    root = Path(os.environ.get("GANKIT_DATA_DIR",
-                               Path(__file__).resolve().parents[2] / "shared" / "data"))
-    if not (root / "mnist").is_dir():
-        pytest.skip(f"MNIST files not found in {root}; set GANKIT_DATA_DIR to the offline data.")
-    return root
-
-
 # Classifier score -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("k", [1, 2, 10])
@@ -127,9 +119,9 @@ def test_labels_are_checked():
 # Scores of real images with the shipped evaluator ----------------------------------------
 
 @pytest.fixture(scope="module")
-def mnist():
+def mnist(shared_data_dir):
     from gankit import data
-    root = mnist_dir()
+    root = shared_data_dir
     train = data.load_mnist("train", data_dir=root)
     test = data.load_mnist("test", data_dir=root)
     return train, test
