@@ -86,6 +86,8 @@ class GAN(keras.Model):
         self.num_classes = (num_classes or 10) if self.conditional else None
         self.latent_dim = int(generator.inputs[0].shape[-1])
         self.seed_generator = keras.random.SeedGenerator(seed)
+        if corruption is not None and not corruption.built:
+            corruption.build(tuple(generator.outputs[0].shape))
         self.corruption = corruption
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")

@@ -30,11 +30,11 @@ RECIPES = {
 }
 
 
-def make_gan(kind, seed=0, **overrides):
+def make_gan(kind, seed=0, corruption=None, **overrides):
     """Build and compile the recommended GAN for ``kind`` (``vanilla``, ``dcgan``, ``ccgan``).
 
-    ``overrides`` replace recipe entries (``learning_rate``, ``beta_1``, ``loss``,
-    ``label_smoothing``).
+    ``corruption`` is passed to ``GAN`` (AmbientGAN training, notebook 05). ``overrides``
+    replace recipe entries (``learning_rate``, ``beta_1``, ``loss``, ``label_smoothing``).
     """
     if kind not in RECIPES:
         raise ValueError(f"Unknown model {kind!r}; choose one of {sorted(RECIPES)}.")
@@ -45,7 +45,7 @@ def make_gan(kind, seed=0, **overrides):
     recipe = {**RECIPES[kind], **overrides}
     generator, discriminator = models.build_pair(
         recipe["builder"], num_classes=models.NUM_CLASSES if recipe["conditional"] else None)
-    gan = GAN(generator, discriminator, seed=seed, name=f"{kind}_gan")
+    gan = GAN(generator, discriminator, seed=seed, corruption=corruption, name=f"{kind}_gan")
     optimizer = lambda: keras.optimizers.Adam(recipe["learning_rate"], beta_1=recipe["beta_1"])
     gan.compile(optimizer(), optimizer(), loss=recipe["loss"],
                 label_smoothing=recipe["label_smoothing"])

@@ -195,3 +195,29 @@ def test_mismatched_pair_is_rejected():
     discriminator = models.build_vanilla_discriminator(hidden=(16,))
     with pytest.raises(ValueError, match="both be conditional"):
         GAN(generator, discriminator)
+
+
+class Negate(keras.layers.Layer):
+    """A stand-in corruption: turns white strokes black and the background white."""
+
+    def call(self, images, training=False):
+        return -images
+
+
+def test_corruption_is_applied_before_the_discriminator_only():
+    generator = models.build_vanilla_generator(latent_dim=8, hidden=(16,))
+    discriminator = models.build_vanilla_discriminator(hidden=(16,))
+    gan = GAN(generator, discriminator, corruption=Negate())
+    gan.compile()
+    history = gan.fit(data(32)[0], batch_size=16, epochs=1, verbose=0)
+    assert np.isfinite(history.history["d_loss"][0])
+    state = keras.ops.convert_to_numpy(gan.seed_generator.state)
+    seen_by_discriminator = gan._generate_batch(4, None, training=False)
+    gan.seed_generator.state.assign(state)
+    z = keras.random.normal((4, gan.latent_dim), seed=gan.seed_generator)
+    clean = generator(z, training=False)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(seen_by_discriminator),
+                               -keras.ops.convert_to_numpy(clean), atol=1e-6)
+    z = np.random.default_rng(0).standard_normal((4, 8)).astype("float32")
+    np.testing.assert_allclose(gan.generate(z=z), keras.ops.convert_to_numpy(generator(z)),
+                               atol=1e-6)  # generate returns the clean output
