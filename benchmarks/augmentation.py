@@ -6,12 +6,12 @@
 
 A class-conditional GAN (``recipes.make_gan("ccgan")``) is trained, or loaded from its
 checkpoint under ``runs/quality/ccgan`` (shared with ``benchmarks/quality.py``), then
-``gankit.augment.augmentation_study`` trains fresh classifiers of the evaluator's architecture
-on training sets of a fixed size whose real share varies, on generated digits alone, and on a
-small real set with and without generated digits, and tests each on real MNIST test digits.
-Writes ``benchmarks/results/augmentation.json`` (every record, the summary over seeds, the
-settings, backend and device) and ``benchmarks/results/augmentation.png``. Notebook 03 runs
-the same function with the notebook's sizes.
+``gankit.augmentation_study.augmentation_study`` trains fresh classifiers of the evaluator's
+architecture on training sets of a fixed size whose real share varies, on generated digits
+alone, and on a small real set with and without generated digits, and tests each on real MNIST
+test digits. Writes ``benchmarks/results/augmentation.json`` (every record, the summary over
+seeds, the settings, backend and device) and ``benchmarks/results/augmentation.png``.
+Notebook 03 runs the same function with the notebook's sizes.
 """
 
 import argparse
@@ -22,7 +22,7 @@ import time
 
 import keras
 
-from gankit import augment, config, data, recipes
+from gankit import augmentation_study, config, data, recipes
 from quality import device_name
 
 
@@ -59,7 +59,7 @@ def main():
     result_path = os.path.join(args.out, "augmentation.json")
     if args.table:
         with open(result_path) as f:
-            print(augment.format_study_table(json.load(f)["records"]))
+            print(augmentation_study.format_study_table(json.load(f)["records"]))
         return
     if args.quick:
         os.environ["GANKIT_QUICK"] = "1"
@@ -78,7 +78,7 @@ def main():
     test_images, test_labels = data.load_mnist("test")
     test_images, test_labels = data.subset(test_images, test_labels, n=settings.n_test, seed=0)
     start = time.perf_counter()
-    records = augment.augmentation_study(
+    records = augmentation_study.augmentation_study(
         gan, real_images, real_labels, test_images, test_labels, total=total,
         real_fractions=args.fractions, small_real=small_real, seeds=seeds, epochs=epochs)
     study_seconds = time.perf_counter() - start
@@ -91,13 +91,14 @@ def main():
               "backend": keras.backend.backend(), "device": device_name(),
               "machine": platform.machine(), "gan_seconds": round(gan_seconds, 1),
               "study_seconds": round(study_seconds, 1), "records": records,
-              "summary": augment.summarise_study(records)}
+              "summary": augmentation_study.summarise_study(records)}
     with open(result_path, "w") as f:
         json.dump(result, f, indent=1)
     plot_path = os.path.join(args.out, "augmentation.png")
-    augment.plot_study(records, path=plot_path,
-                       title=f"Classifiers tested on {len(test_images):,} real MNIST digits")
-    print(augment.format_study_table(records))
+    augmentation_study.plot_study(
+        records, path=plot_path,
+        title=f"Classifiers tested on {len(test_images):,} real MNIST digits")
+    print(augmentation_study.format_study_table(records))
     print(f"wrote {result_path} and {plot_path}")
 
 

@@ -35,7 +35,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.quick:
         os.environ["GANKIT_QUICK"] = "1"
-    from gankit import config, robustness
+    from gankit import config, robustness, robustness_report
 
     settings = config.settings()
     out = Path(args.out) if args.out else (
@@ -52,9 +52,9 @@ def main(argv=None):
     records = robustness.load_results(out)
     if any(r["settings"].get("letters") == "stand-in" for r in records):
         print("Letters: synthetic stand-in, not EMNIST: the emnist rows are not EMNIST results.")
-    print(robustness.format_table(robustness.table(records)))
+    print(robustness_report.format_table(robustness_report.table(records)))
     for metric in ("frechet_distance", "recognisable_fraction"):
-        print(robustness.format_thresholds(robustness.threshold(records, metric)))
+        print(robustness_report.format_thresholds(robustness_report.threshold(records, metric)))
     return 0
 
 

@@ -8,10 +8,13 @@ The notebooks in ``notebooks/`` import it; each module does one job:
 - ``gankit.models``      generator and discriminator builders
 - ``gankit.gan``         the ``GAN`` Keras model (``compile`` / ``fit`` on every backend)
 - ``gankit.callbacks``   sample grids, loss curves, checkpoints that resume, NaN stop
+- ``gankit.recipes``     the recommended settings per model; the command line's training run
 - ``gankit.plotting``    image grids and other figures
 - ``gankit.postprocess``, ``gankit.analysis``  smoothing, histograms, entropy
 - ``gankit.evaluator``, ``gankit.metrics``     the shipped MNIST classifier and its scores
 - ``gankit.ppca``        the probabilistic PCA baseline
+- ``gankit.augment``, ``gankit.augmentation_study``  real/generated training-set mixes
+- ``gankit.robustness``, ``gankit.robustness_report``, ``gankit.ambient``  the noise study
 
 Submodules are imported on first use, so ``import gankit`` is quick and never imports
 TensorFlow.
@@ -22,8 +25,9 @@ import importlib
 __version__ = "0.1.0"
 
 _SUBMODULES = {
-    "analysis", "augment", "callbacks", "cli", "config", "data", "evaluator", "gan", "idx",
-    "metrics", "models", "noise", "plotting", "postprocess", "ppca", "recipes", "robustness",
+    "ambient", "analysis", "augment", "augmentation_study", "callbacks", "cli", "config", "data",
+    "evaluator", "gan", "idx", "metrics", "models", "noise", "plotting", "postprocess", "ppca",
+    "recipes", "robustness", "robustness_report",
 }
 
 

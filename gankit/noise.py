@@ -72,7 +72,7 @@ def corrupted_count(n_images, fraction, mode="replace"):
     if mode not in MODES:
         raise ValueError(f"Unknown mode {mode!r}; use 'replace' (letters take the place of "
                          f"digits) or 'add' (letters are appended after the digits).")
-    fraction = _check_fraction(fraction, mode)
+    fraction = check_fraction(fraction, mode)
     if isinstance(n_images, bool) or not isinstance(n_images, numbers.Integral) or n_images < 0:
         raise ValueError(f"n_images must be a whole number >= 0, got {n_images!r}.")
     if mode == "add":
@@ -137,8 +137,8 @@ def make_noisy_dataset(images, kind, fraction, *, seed=0, **options):
     mask = np.zeros(len(images), dtype=bool)
 
     if kind == "gaussian":
-        blur_sigma = _check_sigma(options.get("blur_sigma", DEFAULT_BLUR_SIGMA), "blur_sigma")
-        std = _check_sigma(options.get("std", DEFAULT_NOISE_STD), "std")
+        blur_sigma = check_sigma(options.get("blur_sigma", DEFAULT_BLUR_SIGMA), "blur_sigma")
+        std = check_sigma(options.get("std", DEFAULT_NOISE_STD), "std")
         index = rng.permutation(len(images))[:k]  # a prefix, so sets are nested across fractions
         noisy[index] = _blur_and_noise(images[index], blur_sigma, std, rng)
         mask[index] = True
@@ -218,7 +218,20 @@ def _as_convention(letters, like):
     return letters.astype(like.dtype)
 
 
-def _check_fraction(fraction, mode):
+def check_fraction(fraction, mode):
+    """A share of corrupted images, checked.
+
+    Args:
+        fraction: the share of corrupted images, a real number (not a bool, not NaN) in [0, 1].
+        mode: ``"replace"`` or ``"add"``; with ``"add"`` a fraction of 1 would need infinitely
+            many letters, so it is refused.
+
+    Returns:
+        ``fraction`` as a float.
+
+    Raises:
+        ValueError: for anything else, with the fix in the message (5% is 0.05, not 5).
+    """
     if isinstance(fraction, bool) or not isinstance(fraction, numbers.Real):
         raise ValueError(f"fraction must be a number in [0, 1], got {fraction!r}.")
     fraction = float(fraction)
@@ -232,7 +245,19 @@ def _check_fraction(fraction, mode):
     return fraction
 
 
-def _check_sigma(value, name):
+def check_sigma(value, name):
+    """A standard deviation of the corruption (``blur_sigma`` or ``std``), checked.
+
+    Args:
+        value: a finite real number >= 0 (0 turns that part of the corruption off).
+        name: the argument's name, used in the error message.
+
+    Returns:
+        ``value`` as a float.
+
+    Raises:
+        ValueError: for a bool, a non-number, NaN, inf or a negative value.
+    """
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ValueError(f"{name} must be a number >= 0, got {value!r}.")
     value = float(value)

@@ -1,8 +1,7 @@
-"""The noise-robustness study: train GANs on corrupted MNIST, score them, read off a threshold.
+"""Running the noise-robustness study: train GANs on corrupted MNIST, record their scores.
 
     records = sweep("gaussian", (0, 0.1, 0.3), epochs=30)          # one GAN per point
-    print(format_table(table(records)))
-    print(format_thresholds(threshold(records)))
+    records = load_results()                                        # later: read them back
 
 ``sweep`` trains one GAN per (kind, fraction, seed) on ``gankit.noise.make_noisy_dataset``'s
 corrupted copy of an MNIST training subset, then records for each point
@@ -12,7 +11,9 @@ corrupted copy of an MNIST training subset, then records for each point
 - ``contamination``: how much of the corruption the generator reproduces, the share of samples
   that ``gankit.ambient``'s detectors call letters (kind ``"emnist"``) or noisy (``"gaussian"``),
   corrected for the detectors' error rates on held-out real images. Compare it with
-  ``train_share``, the corrupted share of the images the GAN was trained on.
+  ``train_share``, the corrupted share of the images the GAN was trained on. For Gaussian
+  noise also ``noise_level``, the mean noise level over ``std``: a generator may spread the
+  noise thinly over every sample, which a per-image flag misses.
 
 Each finished point is one JSON file (and the first 100 samples in a ``.npz``), written to a
 temporary file and then renamed, so a file that exists is complete. Running the same sweep again
@@ -22,6 +23,7 @@ fraction, seed and every setting match (its file name carries a hash of them).
 
 ``noise_aware=True`` trains with the option that matches the kind (``gankit.ambient``): the
 AmbientGAN corruption layer for Gaussian noise, cleaning with the evaluator for letters.
+``gankit.robustness_report`` reads the records: tables, curves and the threshold.
 Introduced in notebook 05.
 """
 
@@ -39,10 +41,6 @@ import numpy as np
 from gankit import noise
 
 MODELS = ("vanilla", "dcgan")  # unconditional: letters have no digit label for a ccgan
-HIGHER_IS_BETTER = ("classifier_score", "recognisable_fraction", "covered")
-LOWER_IS_BETTER = ("frechet_distance", "kl_from_uniform")
-COLUMNS = ("classifier_score", "frechet_distance", "recognisable_fraction", "covered",
-           "train_share", "contamination")
 SAMPLES_KEPT = 100
 DETECTOR_IMAGES = 5000  # most real images per class to fit a detector on
 
@@ -108,7 +106,7 @@ def sweep(kind, fractions=None, model="dcgan", epochs=None, seeds=None, out_dir=
             if record is None or record.get("settings") != common:
                 record = _run_point(study, point, common, out_dir, name, verbose)
             elif verbose:
-                print(f"{_label(record)}: finished earlier ({name}.json)")
+                print(f"{describe_point(record)}: finished earlier ({name}.json)")
             records.append(record)
     return records
 
@@ -125,8 +123,9 @@ def _check_options(kind, options):
         raise ValueError("sweep loads the letters itself (gankit.data.load_emnist_letters); "
                          "set GANKIT_EMNIST_DIR to use other letter files.")
     if kind == "gaussian":
-        return {"blur_sigma": float(options.get("blur_sigma", noise.DEFAULT_BLUR_SIGMA)),
-                "std": float(options.get("std", noise.DEFAULT_NOISE_STD))}
+        defaults = {"blur_sigma": noise.DEFAULT_BLUR_SIGMA, "std": noise.DEFAULT_NOISE_STD}
+        return {name: noise.check_sigma(options.get(name, default), name)
+                for name, default in defaults.items()}
     return {"mode": options.get("mode", "replace")}
 
 
@@ -138,7 +137,8 @@ def _point_name(point, common):
             f"_{digest}")
 
 
-def _label(record):
+def describe_point(record):
+    """A record's point in words, e.g. ``"gaussian 30% seed 0 (plain)"``."""
     aware = "noise-aware" if record["noise_aware"] else "plain"
     return f"{record['kind']} {record['fraction']:.0%} seed {record['seed']} ({aware})"
 
@@ -246,7 +246,7 @@ def _run_point(study, point, common, out_dir, name, verbose):
                   lambda f: f.write(json.dumps(record, indent=1).encode() + b"\n"))
     shutil.rmtree(run_dir / "checkpoint", ignore_errors=True)  # the record is final now
     if verbose:
-        print(f"{_label(record)}: Fréchet {record['scores']['frechet_distance']:.1f}, "
+        print(f"{describe_point(record)}: Fréchet {record['scores']['frechet_distance']:.1f}, "
               f"contamination {record['contamination']['share']:.2f} "
               f"(trained on {record['train_share']:.2f}), {record['wall_seconds']:.0f} s")
     return record
@@ -290,151 +290,3 @@ def load_samples(record, out_dir=None):
     out_dir = Path(out_dir) if out_dir is not None else default_out_dir()
     with np.load(out_dir / record["samples_file"]) as stored:
         return stored["images"]
-
-
-def value(record, metric):
-    """One number of a record: a score name, ``contamination``, ``train_share`` or
-    ``wall_seconds``."""
-    if metric == "contamination":
-        return record["contamination"]["share"]
-    if metric in ("train_share", "wall_seconds", "train_seconds"):
-        return record[metric]
-    if metric not in record["scores"]:
-        raise ValueError(f"Unknown metric {metric!r}; use one of {sorted(record['scores'])}, "
-                         f"'contamination' or 'train_share'.")
-    return record["scores"][metric]
-
-
-def table(records, columns=COLUMNS):
-    """Records as rows: ``list`` of dicts with kind, noise_aware, fraction, seed and ``columns``."""
-    return [{"kind": r["kind"], "noise_aware": r["noise_aware"], "fraction": r["fraction"],
-             "seed": r["seed"], **{c: value(r, c) for c in columns}} for r in records]
-
-
-def format_table(rows):
-    """Rows from ``table`` as a Markdown table (numbers to 3 significant digits)."""
-    if not rows:
-        return "(no results)"
-    columns = list(rows[0])
-    cell = lambda v: f"{v:.3g}" if isinstance(v, float) else str(v)
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    lines += ["| " + " | ".join(cell(row[c]) for c in columns) + " |" for row in rows]
-    return "\n".join(lines)
-
-
-def _check_one_setting(records):
-    seen = set()
-    for r in records:
-        point = (r["kind"], r["noise_aware"], r["fraction"], r["seed"])
-        if point in seen:
-            raise ValueError(f"Two records for {_label(r)}: the records come from sweeps with "
-                             f"different settings. Keep one setting, e.g. [r for r in records "
-                             f"if r['settings']['epochs'] == 30].")
-        seen.add(point)
-
-
-def curves(records, metric):
-    """``{(kind, noise_aware): (fractions, mean, low, high)}``: ``metric`` against the fraction,
-    mean and range over seeds (float arrays)."""
-    _check_one_setting(records)
-    points = {}
-    for r in records:
-        points.setdefault((r["kind"], r["noise_aware"]), {}).setdefault(
-            r["fraction"], []).append(value(r, metric))
-    result = {}
-    for key, by_fraction in sorted(points.items()):
-        fractions = np.array(sorted(by_fraction))
-        values = [np.array(by_fraction[f], dtype=float) for f in fractions]
-        result[key] = (fractions, np.array([v.mean() for v in values]),
-                       np.array([v.min() for v in values]), np.array([v.max() for v in values]))
-    return result
-
-
-def plot_curves(records, metrics=("frechet_distance", "classifier_score", "recognisable_fraction",
-                                  "contamination"), path=None):
-    """One panel per metric against the corrupted share; a line per kind and training option
-    (dashed: noise-aware), shaded over seeds. Returns a ``Figure``; ``path`` also saves it."""
-    from matplotlib.figure import Figure
-    from gankit import plotting
-    fig = Figure(figsize=(3.6 * len(metrics), 3.2), layout="constrained")
-    axes = fig.subplots(1, len(metrics), squeeze=False)[0]
-    colors = {"gaussian": "tab:blue", "emnist": "tab:orange"}
-    for ax, metric in zip(axes, metrics):
-        for (kind, aware), (x, mean, low, high) in curves(records, metric).items():
-            label = f"{kind}, {'noise-aware' if aware else 'plain'}"
-            ax.plot(100 * x, mean, "o--" if aware else "o-", color=colors[kind], label=label)
-            ax.fill_between(100 * x, low, high, color=colors[kind], alpha=0.15)
-        if metric == "contamination":
-            top = 100 * max(r["fraction"] for r in records)
-            ax.plot([0, top], [0, top / 100], color="grey", lw=0.8, ls=":", label="as trained")
-        ax.set_xlabel("corrupted share of the training set (%)")
-        ax.set_title(metric.replace("_", " "), fontsize=10)
-    axes[0].legend(fontsize=7)
-    if path is not None:
-        plotting.save_figure(fig, path)
-    return fig
-
-
-def threshold(records, metric="frechet_distance", tolerance=2.0):
-    """The largest corrupted share at which quality still stays close to the clean run.
-
-    Rule: for each kind, training option and seed, a fraction *passes* when its ``metric`` is
-    within a factor ``tolerance`` of the same seed's fraction-0 run: ``value <= tolerance *
-    clean`` for lower-is-better metrics (Fréchet distance, KL from uniform), ``value >= clean /
-    tolerance`` for higher-is-better ones (classifier score, recognisable fraction, covered).
-    The threshold is the largest tested fraction ``f`` such that every tested fraction ``<= f``
-    passes (a monotonic reading: a pass beyond a failure does not count).
-
-    Returns:
-        list of dicts, one per (kind, noise_aware): ``per_seed`` ({seed: threshold}), ``mean``,
-        ``std``, ``min``, ``max`` over seeds, ``largest_tested`` (a threshold equal to it only
-        says "at least this much"), and the rule's ``metric`` and ``tolerance``.
-    """
-    if metric not in HIGHER_IS_BETTER + LOWER_IS_BETTER:
-        raise ValueError(f"threshold reads quality scores: use one of "
-                         f"{HIGHER_IS_BETTER + LOWER_IS_BETTER}, got {metric!r}.")
-    if not tolerance >= 1:
-        raise ValueError(f"tolerance is a factor >= 1 (2.0: twice as bad), got {tolerance}.")
-    _check_one_setting(records)
-    groups = {}
-    for r in records:
-        groups.setdefault((r["kind"], r["noise_aware"]), {}).setdefault(r["seed"], {})[
-            r["fraction"]] = value(r, metric)
-    results = []
-    for (kind, aware), seeds in sorted(groups.items()):
-        per_seed = {}
-        for seed, by_fraction in sorted(seeds.items()):
-            if 0.0 not in by_fraction:
-                raise ValueError(f"{kind} ({'noise-aware' if aware else 'plain'}) seed {seed} "
-                                 f"has no clean run (fraction 0) to compare with; include 0 in "
-                                 f"the sweep's fractions.")
-            clean, passed = by_fraction[0.0], 0.0
-            for fraction in sorted(by_fraction):
-                score = by_fraction[fraction]
-                ok = (score <= tolerance * clean if metric in LOWER_IS_BETTER
-                      else score >= clean / tolerance)
-                if not ok:
-                    break
-                passed = fraction
-            per_seed[seed] = passed
-        found = np.array(list(per_seed.values()))
-        results.append({"kind": kind, "noise_aware": aware, "metric": metric,
-                        "tolerance": tolerance, "per_seed": per_seed, "mean": found.mean(),
-                        "std": found.std(), "min": found.min(), "max": found.max(),
-                        "largest_tested": max(max(s) for s in seeds.values())})
-    return results
-
-
-def format_thresholds(results):
-    """Thresholds from ``threshold`` as readable lines."""
-    lines = []
-    for t in results:
-        spread = (f" (seeds: mean {t['mean']:.0%} ± {t['std']:.0%}, range {t['min']:.0%}-"
-                  f"{t['max']:.0%})" if len(t["per_seed"]) > 1 else "")
-        bound = " (the largest share tested: at least this)" if t["min"] == t[
-            "largest_tested"] else ""
-        lines.append(f"{t['kind']:8s} {'noise-aware' if t['noise_aware'] else 'plain':11s} "
-                     f"{t['mean']:.0%}{spread}{bound}")
-    rule = results[0] if results else {"metric": "?", "tolerance": "?"}
-    return (f"Largest share with {rule['metric']} within x{rule['tolerance']} of the clean "
-            f"run:\n" + "\n".join(lines))

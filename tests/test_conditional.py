@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import keras
 
-from gankit import augment, models, recipes
+from gankit import augmentation_study, models, recipes
 from gankit.gan import GAN
 from tiny import data, tiny_gan
 
@@ -111,9 +111,9 @@ def test_augmentation_study_returns_one_record_per_configuration(tmp_path):
     gan = tiny_conditional_gan()
     real_images, real_labels = random_digits(120, seed=1)
     test_images, test_labels = random_digits(30, seed=2)
-    records = augment.augmentation_study(gan, real_images, real_labels, test_images, test_labels,
-                                         total=40, real_fractions=(0.5, 1.0), small_real=20,
-                                         seeds=(3,), epochs=1)
+    records = augmentation_study.augmentation_study(
+        gan, real_images, real_labels, test_images, test_labels, total=40,
+        real_fractions=(0.5, 1.0), small_real=20, seeds=(3,), epochs=1)
     got = [(r["setting"], r["n_real"], r["n_generated"]) for r in records]
     assert got == [("mixed", 20, 20), ("mixed", 40, 0), ("generated_only", 0, 40),
                    ("small_real", 20, 0), ("topped_up", 20, 20)]
@@ -121,9 +121,9 @@ def test_augmentation_study_returns_one_record_per_configuration(tmp_path):
         assert r["seed"] == 3 and r["epochs"] == 1
         assert 0.0 <= r["test_accuracy"] <= 1.0
         assert r["real_fraction"] == r["n_real"] / (r["n_real"] + r["n_generated"])
-    table = augment.format_study_table(records).splitlines()
+    table = augmentation_study.format_study_table(records).splitlines()
     assert len(table) == 2 + len(records) and "20 real + 20 generated" in table[-1]
-    augment.plot_study(records, path=tmp_path / "study.png")
+    augmentation_study.plot_study(records, path=tmp_path / "study.png")
     assert (tmp_path / "study.png").stat().st_size > 0
 
 
@@ -143,7 +143,7 @@ def test_augmentation_study_rejects_bad_arguments(change, message):
                      total=40, small_real=20, epochs=1)
     arguments.update(change)
     with pytest.raises(ValueError, match=message):
-        augment.augmentation_study(**arguments)
+        augmentation_study.augmentation_study(**arguments)
 
 
 def test_augmentation_study_needs_a_conditional_generator():
@@ -151,5 +151,5 @@ def test_augmentation_study_needs_a_conditional_generator():
     discriminator = models.build_dcgan_discriminator(filters=(4, 8))
     images, labels = random_digits(20, seed=0)
     with pytest.raises(ValueError, match="conditional GAN"):
-        augment.augmentation_study(GAN(generator, discriminator), images, labels, images, labels,
-                                   total=10)
+        augmentation_study.augmentation_study(GAN(generator, discriminator), images, labels,
+                                              images, labels, total=10)

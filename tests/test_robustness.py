@@ -1,5 +1,5 @@
-"""The robustness study: sweep bookkeeping, the AmbientGAN corruption, cleaning, detectors,
-and the threshold rule."""
+"""The robustness study: sweep bookkeeping, the AmbientGAN corruption, cleaning and detectors
+(the tables and the threshold rule: test_robustness_report.py)."""
 
 import json
 
@@ -114,6 +114,7 @@ def test_interrupted_sweep_continues_where_it_stopped(data_env, fake_training, t
     ("gaussian", (-0.1,), {}, r"\[0, 1\]"),
     ("emnist", (0.0, 1.0), {"mode": "add"}, "infinitely many"),
     ("gaussian", (0.1,), {"sigma": 2}, "Unknown noise option"),
+    ("gaussian", (0.1,), {"std": -0.1}, "finite number >= 0"),
 ])
 def test_bad_input_is_refused_before_any_work(kind, fractions, options, message, tmp_path):
     with pytest.raises(ValueError, match=message):
@@ -200,7 +201,9 @@ def test_detectors_measure_a_known_share(digits, evaluator, shared_data_dir):
     detector = ambient.fit_noise_detector(train, test)
     assert detector.tpr > 0.95 and detector.fpr < 0.05
     mixed, mask = noise.make_noisy_dataset(test, "gaussian", 0.3, seed=7)
-    assert abs(detector.share(mixed)["share"] - mask.mean()) < 0.05
+    measured = detector.share(mixed)
+    assert abs(measured["share"] - mask.mean()) < 0.05
+    assert abs(measured["mean_level"] - mask.mean()) < 0.05
     letters = data.load_emnist_letters("train", data_dir=shared_data_dir / "letters-standin",
                                        verbose=False)[0]
     letter_detector = ambient.fit_letter_detector(train, letters[:300], test, letters[-300:],
@@ -208,6 +211,8 @@ def test_detectors_measure_a_known_share(digits, evaluator, shared_data_dir):
     assert letter_detector.tpr > 0.8 and letter_detector.fpr < 0.2
     mixed, mask = noise.make_noisy_dataset(test, "emnist", 0.3, seed=7, letters=letters[-300:])
     assert abs(letter_detector.share(mixed)["share"] - mask.mean()) < 0.1
+    blurred = noise.make_noisy_dataset(test, "gaussian", 1.0, blur_sigma=1.0, std=0.0)[0]
+    assert letter_detector.is_contaminated(blurred).mean() < 0.3  # blur is not a letter
 
 
 def test_corrected_share():
@@ -215,50 +220,6 @@ def test_corrected_share():
     assert ambient._corrected_share(0.9, tpr=0.9, fpr=0.1) == 1.0
     assert ambient._corrected_share(0.34, tpr=0.9, fpr=0.1) == pytest.approx(0.3)
     assert np.isnan(ambient._corrected_share(0.5, tpr=0.5, fpr=0.5))
-
-
-def record(fraction, seed, fd, recognisable, kind="gaussian", aware=False):
-    return {"kind": kind, "noise_aware": aware, "fraction": fraction, "seed": seed,
-            "scores": {"frechet_distance": fd, "recognisable_fraction": recognisable},
-            "contamination": {"share": 0.0}, "train_share": fraction}
-
-
-def test_threshold_reads_constructed_curves():
-    curve = {0.0: (10, 0.8), 0.05: (12, 0.7), 0.1: (19, 0.5), 0.2: (25, 0.3), 0.3: (15, 0.6)}
-    records = [record(f, 0, fd, r) for f, (fd, r) in curve.items()]
-    records += [record(0.0, 1, 10, 0.8), record(0.05, 1, 30, 0.8), record(0.1, 1, 12, 0.8)]
-    records += [record(f, 0, 5, 0.9, kind="emnist") for f in (0.0, 0.1, 0.3)]
-    results = {t["kind"]: t for t in robustness.threshold(records)}
-    gaussian = results["gaussian"]
-    # seed 0: 25 > 2 x 10 at 20%, so 30% does not count although it passes again
-    assert gaussian["per_seed"] == {0: 0.1, 1: 0.0}
-    assert gaussian["min"] == 0.0 and gaussian["max"] == 0.1 and gaussian["mean"] == 0.05
-    assert results["emnist"]["mean"] == 0.3 == results["emnist"]["largest_tested"]
-    higher = {t["kind"]: t for t in robustness.threshold(records, "recognisable_fraction")}
-    assert higher["gaussian"]["per_seed"] == {0: 0.1, 1: 0.1}  # 0.3 < 0.8 / 2 fails
-    assert "at least" in robustness.format_thresholds(robustness.threshold(records))
-
-
-def test_threshold_refuses_what_it_cannot_read():
-    records = [record(0.1, 0, 10, 0.8), record(0.2, 0, 10, 0.8)]
-    with pytest.raises(ValueError, match="fraction 0"):
-        robustness.threshold(records)
-    with pytest.raises(ValueError, match="factor >= 1"):
-        robustness.threshold(records, tolerance=0.5)
-    with pytest.raises(ValueError, match="quality scores"):
-        robustness.threshold(records, metric="contamination")
-
-
-def test_table_and_curves():
-    records = [record(0.0, 0, 10, 0.8), record(0.0, 1, 14, 0.8), record(0.3, 0, 20, 0.5)]
-    rows = robustness.table(records, columns=("frechet_distance", "contamination"))
-    assert rows[0] == {"kind": "gaussian", "noise_aware": False, "fraction": 0.0, "seed": 0,
-                       "frechet_distance": 10, "contamination": 0.0}
-    assert len(robustness.format_table(rows).splitlines()) == 2 + len(rows)
-    fractions, mean, low, high = robustness.curves(records, "frechet_distance")[
-        ("gaussian", False)]
-    assert fractions.tolist() == [0.0, 0.3] and mean.tolist() == [12, 20]
-    assert low.tolist() == [10, 20] and high.tolist() == [14, 20]
 
 
 def test_noise_aware_sweep_trains_for_real(data_env, evaluator, tmp_path):
@@ -273,9 +234,3 @@ def test_noise_aware_sweep_trains_for_real(data_env, evaluator, tmp_path):
     assert point["backend"] == keras.backend.backend()
     assert robustness.load_samples(point, tmp_path).shape == (100, 28, 28)
     assert not any(tmp_path.glob("*/checkpoint"))
-
-
-def test_records_of_two_settings_are_not_mixed():
-    records = [record(0.0, 0, 10, 0.8), record(0.0, 0, 12, 0.8)]
-    with pytest.raises(ValueError, match="different settings"):
-        robustness.threshold(records)
