@@ -17,6 +17,7 @@ import numpy as np
 import keras
 
 from gankit import recipes
+from quality import device_name
 
 
 class EpochTimer(keras.callbacks.Callback):
@@ -29,20 +30,6 @@ class EpochTimer(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         self.times = []
-
-
-def device_name():
-    backend = keras.backend.backend()
-    if backend == "jax":
-        import jax
-        return str(jax.devices()[0].device_kind)
-    if backend == "torch":
-        import torch
-        return torch.cuda.get_device_name() if torch.cuda.is_available() else "cpu"
-    if backend == "tensorflow":
-        import tensorflow as tf
-        return "gpu" if tf.config.list_physical_devices("GPU") else "cpu"
-    return "?"
 
 
 def main():
