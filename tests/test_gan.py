@@ -221,3 +221,17 @@ def test_corruption_is_applied_before_the_discriminator_only():
     z = np.random.default_rng(0).standard_normal((4, 8)).astype("float32")
     np.testing.assert_allclose(gan.generate(z=z), keras.ops.convert_to_numpy(generator(z)),
                                atol=1e-6)  # generate returns the clean output
+
+
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow",
+                    reason="tf.data pipelines feed the TensorFlow backend")
+def test_fit_accepts_a_tf_data_dataset():
+    import tensorflow as tf
+    x, y = data(32)
+    gan = tiny_gan()
+    history = gan.fit(tf.data.Dataset.from_tensor_slices(x).batch(16), epochs=1, verbose=0)
+    assert np.isfinite(history.history["g_loss"][0])
+    conditional = tiny_gan(conditional=True)
+    history = conditional.fit(tf.data.Dataset.from_tensor_slices((x, y)).batch(16), epochs=1,
+                              verbose=0)
+    assert np.isfinite(history.history["d_loss"][0])
