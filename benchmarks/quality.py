@@ -117,7 +117,7 @@ def print_table(out_dir):
             continue
         with open(path) as f:
             row = json.load(f)
-        print(f"| {kind} | {fmt(row['epochs'])} | {fmt(row['train_seconds'])} | "
+        print(f"| {kind} | {fmt(row['epochs'])} | {row['train_seconds']:.0f} | "
               f"{row['backend']} / {row['device']} | {fmt(row['classifier_score'])} | "
               f"{fmt(row['frechet_distance'])} | {row['frechet_distance'] / real_fd:.1f}x | "
               f"{fmt(row['recognisable_fraction'])} | {row['covered']} | "
