@@ -13,6 +13,8 @@ import math
 
 import numpy as np
 
+from gankit import data
+
 NUM_CLASSES = 10
 
 
@@ -43,30 +45,8 @@ def _check_images(real_images, generated_images):
 
 
 def check_labels(labels, images, name):
-    """Digit labels for ``images``, checked: one whole number in 0..9 per image.
-
-    Args:
-        labels: ``(N,)`` integers, or floats with whole values, in 0..9.
-        images: the images they label (only ``len(images)`` is used).
-        name: the argument's name, used in the error message.
-
-    Returns:
-        int64 ``(N,)``.
-
-    Raises:
-        ValueError: for the wrong length, non-whole values or values outside 0..9.
-    """
-    labels = np.asarray(labels)
-    if labels.shape != (len(images),):
-        raise ValueError(f"{name} has shape {labels.shape}, but there are {len(images)} images: "
-                         f"pass one label per image.")
-    if labels.size and not (np.issubdtype(labels.dtype, np.integer) or (
-            np.issubdtype(labels.dtype, np.floating) and np.all(np.mod(labels, 1) == 0))):
-        raise ValueError(f"{name} must be whole-number digit labels 0..9, got {labels.dtype}.")
-    if labels.size and (labels.min() < 0 or labels.max() >= NUM_CLASSES):
-        raise ValueError(f"{name} must lie in 0..{NUM_CLASSES - 1}, got values from "
-                         f"{labels.min()} to {labels.max()}.")
-    return labels.astype(np.int64)
+    """Digit labels for ``images`` (``gankit.data.check_labels``), as int64 ``(N,)``."""
+    return data.check_labels(labels, len(images), name, NUM_CLASSES)
 
 
 def check_count(value, name):

@@ -260,6 +260,34 @@ def check_images(images, name="images"):
     return images
 
 
+def check_labels(labels, n, name="labels", num_classes=10):
+    """Check class labels for ``n`` images: one whole number in ``0..num_classes-1`` each.
+
+    Args:
+        labels: ``(n,)`` integers, or floats with whole values.
+        n: the number of images they label.
+        name: the argument's name, used in the error message.
+
+    Returns:
+        int64 ``(n,)``.
+
+    Raises:
+        ValueError: for the wrong length, non-whole values or values out of range.
+    """
+    labels = np.asarray(labels)
+    if labels.shape != (n,):
+        raise ValueError(f"{name} has shape {labels.shape}, but there are {n} images: "
+                         f"pass one label per image.")
+    if labels.size and not (np.issubdtype(labels.dtype, np.integer) or (
+            np.issubdtype(labels.dtype, np.floating) and np.all(np.mod(labels, 1) == 0))):
+        raise ValueError(f"{name} must be whole-number class labels 0..{num_classes - 1}, got "
+                         f"{labels.dtype}.")
+    if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
+        raise ValueError(f"{name} must lie in 0..{num_classes - 1}, got values from "
+                         f"{labels.min()} to {labels.max()}.")
+    return labels.astype(np.int64)
+
+
 def to_model_range(images):
     """uint8 images ``(N, 28, 28[, 1])`` in 0..255 -> ``float32 (N, 28, 28, 1)`` in [-1, 1].
 

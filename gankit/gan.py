@@ -24,6 +24,7 @@ import keras
 from keras import ops
 
 from gankit import backend as gan_backend
+from gankit.data import check_labels
 
 LOSSES = ("bce", "hinge")
 
@@ -134,7 +135,7 @@ class GAN(keras.Model):
         if isinstance(x, np.ndarray):
             self._check_images(x)
             if isinstance(y, np.ndarray) and self.conditional:
-                self._check_labels(y, len(x))
+                check_labels(y, len(x), "labels", self.num_classes)
             elif y is not None and not self.conditional:
                 raise ValueError("This GAN is unconditional: call fit(images) without labels.")
         return super().fit(x, y, **kwargs)
@@ -155,14 +156,6 @@ class GAN(keras.Model):
             raise ValueError(f"Training images must lie in [-1, 1] (the generator's tanh range), "
                              f"got values in [{low:g}, {high:g}]; convert uint8 images with "
                              "gankit.data.to_model_range.")
-
-    def _check_labels(self, y, n):
-        if y.shape != (n,) or not np.issubdtype(y.dtype, np.integer):
-            raise ValueError(f"Labels must be {n} integers (one per image), got dtype {y.dtype} "
-                             f"and shape {y.shape}.")
-        if n and (y.min() < 0 or y.max() >= self.num_classes):
-            raise ValueError(f"Labels must lie in 0..{self.num_classes - 1}, got "
-                             f"{y.min()}..{y.max()}.")
 
     @property
     def metrics(self):

@@ -340,3 +340,14 @@ def test_subset_is_reproducible_without_replacement_and_keeps_pairs():
         data.subset(images, labels, n=101)
     with pytest.raises(ValueError, match="100 images but 99 labels"):
         data.subset(images, labels[:99], n=10)
+
+
+def test_check_labels_accepts_whole_numbers_in_range_only():
+    from gankit.data import check_labels
+    assert check_labels(np.array([0.0, 9.0]), 2).dtype == np.int64
+    with pytest.raises(ValueError, match="one label per image"):
+        check_labels([1, 2, 3], 2)
+    with pytest.raises(ValueError, match="whole-number"):
+        check_labels([0.5, 1.0], 2)
+    with pytest.raises(ValueError, match=r"must lie in 0\.\.4"):
+        check_labels([0, 5], 2, num_classes=5)
