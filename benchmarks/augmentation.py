@@ -23,7 +23,7 @@ import time
 import keras
 
 from gankit import augmentation_study, config, data, recipes
-from quality import device_name
+from quality import device_name, train_seconds
 
 
 def train_ccgan(settings, epochs, runs_dir, seed):
@@ -70,9 +70,8 @@ def main():
     epochs = args.epochs or settings.evaluator_epochs
     gan_epochs = args.gan_epochs or settings.epochs["ccgan"]
 
-    start = time.perf_counter()
     gan = train_ccgan(settings, gan_epochs, args.runs, seed=seeds[0])
-    gan_seconds = time.perf_counter() - start
+    gan_seconds = train_seconds(os.path.join(args.runs, "ccgan"))  # over all (resumed) fits
     # The real pool is the whole training set: the study draws `total` images from it per set.
     real_images, real_labels = data.load_mnist("train")
     test_images, test_labels = data.load_mnist("test")

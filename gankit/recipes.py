@@ -25,8 +25,8 @@ RECIPES = {
                 "beta_1": 0.5, "loss": "bce", "label_smoothing": 0.1},
     "dcgan": {"builder": "dcgan", "conditional": False, "learning_rate": 2e-4,
               "beta_1": 0.5, "loss": "bce", "label_smoothing": 0.0},
-    "ccgan": {"builder": "dcgan", "conditional": True, "learning_rate": 2e-4,
-              "beta_1": 0.5, "loss": "bce", "label_smoothing": 0.1},
+    "ccgan": {"builder": "dcgan", "conditional": True, "conditioning": "projection",
+              "learning_rate": 2e-4, "beta_1": 0.5, "loss": "bce", "label_smoothing": 0.1},
 }
 
 
@@ -34,7 +34,8 @@ def make_gan(kind, seed=0, corruption=None, **overrides):
     """Build and compile the recommended GAN for ``kind`` (``vanilla``, ``dcgan``, ``ccgan``).
 
     ``corruption`` is passed to ``GAN`` (AmbientGAN training, notebook 05). ``overrides``
-    replace recipe entries (``learning_rate``, ``beta_1``, ``loss``, ``label_smoothing``).
+    replace recipe entries (``learning_rate``, ``beta_1``, ``loss``, ``label_smoothing``, and
+    for ``ccgan`` ``conditioning``: ``"projection"`` or ``"channel"``, see ``gankit.models``).
     """
     if kind not in RECIPES:
         raise ValueError(f"Unknown model {kind!r}; choose one of {sorted(RECIPES)}.")
@@ -43,8 +44,9 @@ def make_gan(kind, seed=0, corruption=None, **overrides):
         raise ValueError(f"Unknown recipe settings {sorted(unknown)}; "
                          f"known: {sorted(RECIPES[kind])}.")
     recipe = {**RECIPES[kind], **overrides}
-    generator, discriminator = models.build_pair(
-        recipe["builder"], num_classes=models.NUM_CLASSES if recipe["conditional"] else None)
+    conditional = {"num_classes": models.NUM_CLASSES,
+                   "conditioning": recipe["conditioning"]} if recipe["conditional"] else {}
+    generator, discriminator = models.build_pair(recipe["builder"], **conditional)
     gan = GAN(generator, discriminator, seed=seed, corruption=corruption, name=f"{kind}_gan")
     optimizer = lambda: keras.optimizers.Adam(recipe["learning_rate"], beta_1=recipe["beta_1"])
     gan.compile(optimizer(), optimizer(), loss=recipe["loss"],

@@ -73,8 +73,43 @@ def test_ccgan_recipe_is_conditional_on_both_sides():
     assert gan.conditional and gan.num_classes == 10
     assert [tuple(t.shape) for t in gan.generator.inputs] == [(None, 100), (None,)]
     assert gan.generator.get_layer("z_and_label").output.shape == (None, 150)
-    # The discriminator sees the label as a second 28x28 channel next to the image.
+    # The discriminator projects its features onto the label's embedding.
+    assert gan.discriminator.get_layer("label_embedding").output.shape == (None, 7 * 7 * 128)
+    assert gan.discriminator.get_layer("label_projection").output.shape == (None, 1)
+
+
+@pytest.mark.parametrize("builder", [models.build_vanilla_discriminator,
+                                     models.build_dcgan_discriminator])
+def test_projection_logit_is_unconditional_part_plus_label_term(builder):
+    """D(x, y) = dense(phi(x)) + <e_y, phi(x)>: only the second term depends on the label."""
+    keras.utils.set_random_seed(0)
+    discriminator = builder(num_classes=10)
+    images, _ = labelled_batch(4)
+    features_model = keras.Model(discriminator.inputs,
+                                 discriminator.get_layer("label_projection").input[1])
+    embedding = discriminator.get_layer("label_embedding").get_weights()[0]
+    dense = discriminator.get_layer("unconditional_logit")
+    for label in (0, 7):
+        y = np.full(4, label)
+        phi = keras.ops.convert_to_numpy(features_model([images, y], training=False))
+        expected = keras.ops.convert_to_numpy(dense(phi))[:, 0] + phi @ embedding[label]
+        logits = keras.ops.convert_to_numpy(discriminator([images, y], training=False))[:, 0]
+        np.testing.assert_allclose(logits, expected, rtol=1e-4, atol=1e-4)
+    a, b = (discriminator([images, np.full(4, k)], training=False) for k in (0, 7))
+    assert not np.allclose(keras.ops.convert_to_numpy(a), keras.ops.convert_to_numpy(b))
+
+
+def test_channel_conditioning_adds_a_label_plane():
+    gan = recipes.make_gan("ccgan", conditioning="channel")
     assert gan.discriminator.get_layer("image_and_label").output.shape == (None, 28, 28, 2)
+    images, labels = labelled_batch(8)
+    history = gan.fit(images, labels, batch_size=8, epochs=1, verbose=0)
+    assert np.isfinite(history.history["d_loss"][0])
+
+
+def test_unknown_conditioning_is_refused():
+    with pytest.raises(ValueError, match=r"conditioning must be one of \('projection', 'channel'\)"):
+        models.build_dcgan_discriminator(num_classes=10, conditioning="concat")
 
 
 @pytest.mark.parametrize("labels", [[0, 1, 10], [-1, 0, 1], [0, 1], [[0], [1], [2]]],
