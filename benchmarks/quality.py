@@ -8,7 +8,9 @@
 For each model it writes ``benchmarks/results/<model>.json`` (every score of
 ``gankit.metrics.score_images`` on 10,000 samples, training epochs, wall time, backend and
 device) and ``benchmarks/results/<model>_samples.npz`` (5,000 samples, ``uint8``, key
-``images``, and ``labels`` for conditional models), so anyone can re-score them. GANs train
+``images``, and ``labels`` for conditional models), so anyone can re-score them, and
+``benchmarks/results/<model>_grid.png`` (the first 100 samples; conditional models draw digit
+``i % 10`` in column ``i``). GANs train
 through ``gankit.recipes`` with a checkpoint under ``runs/quality/<model>``: a rerun with the
 same epochs loads the trained model instead of training again, and an interrupted run resumes.
 """
@@ -96,6 +98,10 @@ def write_result(kind, samples, labels, info, out_dir):
     if labels is not None:
         arrays["labels"] = labels[:5000]
     np.savez_compressed(os.path.join(out_dir, f"{kind}_samples.npz"), **arrays)
+    import matplotlib.pyplot as plt
+    from gankit import plotting
+    plt.close(plotting.plot_grid(samples[:100], ncols=10, title=f"{kind}: the first 100 samples",
+                                 path=os.path.join(out_dir, f"{kind}_grid.png")))
     return row
 
 
