@@ -22,10 +22,11 @@ import os
 import platform
 import time
 
+import matplotlib.pyplot as plt
 import numpy as np
 import keras
 
-from gankit import config, data, metrics, recipes
+from gankit import config, data, metrics, plotting, recipes
 
 GANS = ("vanilla", "dcgan", "ccgan")
 COLUMNS = ("classifier_score", "frechet_distance", "recognisable_fraction", "covered",
@@ -98,8 +99,6 @@ def write_result(kind, samples, labels, info, out_dir):
     if labels is not None:
         arrays["labels"] = labels[:5000]
     np.savez_compressed(os.path.join(out_dir, f"{kind}_samples.npz"), **arrays)
-    import matplotlib.pyplot as plt
-    from gankit import plotting
     plt.close(plotting.plot_grid(samples[:100], ncols=10, title=f"{kind}: the first 100 samples",
                                  path=os.path.join(out_dir, f"{kind}_grid.png")))
     return row

@@ -7,6 +7,8 @@ generated digits only, a small real set alone and topped up) and tests it on rea
 Introduced in notebook 03.
 """
 
+import hashlib
+
 import numpy as np
 
 from gankit.augment import (NUM_CLASSES, check_count, check_labels, mix_real_and_generated,
@@ -96,11 +98,16 @@ def augmentation_study(generator, real_images, real_labels, test_images, test_la
     if check_count(epochs, "epochs") < 1:
         raise ValueError("epochs must be at least 1.")
 
+    trained = {}  # one classifier per distinct (training set, seed)
+
     def test_accuracy(images, labels, seed):
-        model, _ = evaluator.train_classifier(images, labels, epochs=epochs, seed=seed,
-                                              verbose=verbose)
-        logits = model.predict(test, batch_size=evaluator.BATCH_SIZE, verbose=0)
-        return float(np.mean(np.asarray(logits).argmax(axis=1) == test_labels))
+        key = (seed, hashlib.sha1(images.tobytes() + labels.tobytes()).hexdigest())
+        if key not in trained:  # e.g. "topped up" equals "mixed" when small_real/total is a share
+            model, _ = evaluator.train_classifier(images, labels, epochs=epochs, seed=seed,
+                                                  verbose=verbose)
+            logits = model.predict(test, batch_size=evaluator.BATCH_SIZE, verbose=0)
+            trained[key] = float(np.mean(np.asarray(logits).argmax(axis=1) == test_labels))
+        return trained[key]
 
     records = []
     for seed in seeds:

@@ -162,6 +162,25 @@ def test_augmentation_study_returns_one_record_per_configuration(tmp_path):
     assert (tmp_path / "study.png").stat().st_size > 0
 
 
+def test_augmentation_study_trains_one_classifier_per_distinct_set(monkeypatch):
+    """With small_real / total equal to a real share, "topped up" is the "mixed" set again."""
+    from gankit import evaluator
+    calls = []
+    train = evaluator.train_classifier
+    monkeypatch.setattr(evaluator, "train_classifier",
+                        lambda images, *a, **k: calls.append(len(images)) or train(images, *a, **k))
+    keras.utils.set_random_seed(0)
+    real_images, real_labels = random_digits(120, seed=1)
+    test_images, test_labels = random_digits(30, seed=2)
+    records = augmentation_study.augmentation_study(
+        tiny_conditional_gan(), real_images, real_labels, test_images, test_labels, total=40,
+        real_fractions=(0.5, 1.0), small_real=20, seeds=(3,), epochs=1)
+    by_setting = {(r["setting"], r["n_real"]): r["test_accuracy"] for r in records}
+    assert by_setting[("topped_up", 20)] == by_setting[("mixed", 20)]
+    # mixed 50%, mixed 100%, generated only, small real; not topped up a second time.
+    assert calls == [40, 40, 40, 20]
+
+
 @pytest.mark.parametrize("change, message", [
     ({"real_fractions": (0.1, 20)}, r"shares in \[0, 1\]"),
     ({"small_real": 40}, "small_real=40"),
