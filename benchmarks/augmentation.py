@@ -9,8 +9,8 @@ checkpoint under ``runs/quality/ccgan`` (shared with ``benchmarks/quality.py``),
 ``gankit.augmentation_study.augmentation_study`` trains fresh classifiers of the evaluator's
 architecture on training sets of a fixed size whose real share varies, on generated digits
 alone, and on a small real set with and without generated digits, and tests each on real MNIST
-test digits. Writes ``benchmarks/results/augmentation.json`` (every record, the summary over
-seeds, the settings, backend and device) and ``benchmarks/results/augmentation.png``.
+test digits. Writes ``gankit/results/augmentation.json`` (every record, the summary over
+seeds, the settings, backend and device) and ``gankit/results/augmentation.png``.
 Notebook 03 runs the same function with the notebook's sizes.
 """
 
@@ -22,7 +22,8 @@ import time
 
 import keras
 
-from gankit import augmentation_study, config, data, recipes
+from gankit import config, data, recipes, results, training
+from gankit.studies import augmentation as augmentation_study
 from quality import device_name, train_seconds
 
 
@@ -33,7 +34,7 @@ def train_ccgan(settings, epochs, runs_dir, seed):
         images, labels = data.subset(images, labels, n=settings.n_train, seed=seed)
     keras.utils.set_random_seed(seed)
     gan = recipes.make_gan("ccgan", seed=seed)
-    recipes.train(gan, data.to_model_range(images), labels, epochs=epochs,
+    training.train(gan, data.to_model_range(images), labels, epochs=epochs,
                   batch_size=settings.batch_size, out_dir=os.path.join(runs_dir, "ccgan"),
                   sample_every=max(1, epochs), show=False, verbose=2)
     return gan
@@ -43,16 +44,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="quick mode (GANKIT_QUICK=1)")
     parser.add_argument("--total", type=int, help="size of the fixed-size training sets "
-                        "(default: settings.augment_sizes[0])")
+                        "(default: study.total)")
     parser.add_argument("--small-real", type=int, help="size of the small real set "
-                        "(default: settings.augment_sizes[1])")
+                        "(default: study.small_real)")
     parser.add_argument("--fractions", type=float, nargs="+", default=[0.1, 0.2, 0.5, 1.0],
                         help="real shares of the fixed-size sets")
-    parser.add_argument("--seeds", type=int, nargs="+", help="default: settings.augment_seeds")
+    parser.add_argument("--seeds", type=int, nargs="+", help="default: study.seeds")
     parser.add_argument("--epochs", type=int, help="classifier epochs "
-                        "(default: settings.evaluator_epochs)")
+                        "(default: study.classifier_epochs)")
     parser.add_argument("--gan-epochs", type=int, help="default: settings.epochs['ccgan']")
-    parser.add_argument("--out", default="benchmarks/results")
+    parser.add_argument("--out", default=str(results.FOLDER))
     parser.add_argument("--runs", default="runs/quality")
     parser.add_argument("--table", action="store_true", help="only print the saved table")
     args = parser.parse_args()
@@ -63,11 +64,11 @@ def main():
         return
     if args.quick:
         os.environ["GANKIT_QUICK"] = "1"
-    settings = config.settings()
-    total = args.total or settings.augment_sizes[0]
-    small_real = args.small_real or settings.augment_sizes[1]
-    seeds = args.seeds or list(settings.augment_seeds)
-    epochs = args.epochs or settings.evaluator_epochs
+    settings, study = config.settings(), augmentation_study.sizes()
+    total = args.total or study.total
+    small_real = args.small_real or study.small_real
+    seeds = args.seeds or list(study.seeds)
+    epochs = args.epochs or study.classifier_epochs
     gan_epochs = args.gan_epochs or settings.epochs["ccgan"]
 
     gan = train_ccgan(settings, gan_epochs, args.runs, seed=seeds[0])
@@ -83,7 +84,8 @@ def main():
     study_seconds = time.perf_counter() - start
 
     os.makedirs(args.out, exist_ok=True)
-    result = {"settings": {"quick": settings.quick, "total": total, "small_real": small_real,
+    result = {"settings": {"setting": settings.name, "quick": settings.quick, "total": total,
+                           "small_real": small_real,
                            "real_fractions": args.fractions, "seeds": seeds,
                            "classifier_epochs": epochs, "gan_epochs": gan_epochs,
                            "gan_n_train": settings.n_train, "n_test": len(test_images)},

@@ -5,11 +5,11 @@
     python benchmarks/quality.py --quick                 # a few steps, for a smoke test
     python benchmarks/quality.py --table                 # print the table from saved results
 
-For each model it writes ``benchmarks/results/<model>.json`` (every score of
+For each model it writes ``gankit/results/<model>.json`` (every score of
 ``gankit.metrics.score_images`` on 10,000 samples, training epochs, wall time, backend and
-device) and ``benchmarks/results/<model>_samples.npz`` (5,000 samples, ``uint8``, key
+device) and ``gankit/results/<model>_samples.npz`` (5,000 samples, ``uint8``, key
 ``images``, and ``labels`` for conditional models), so anyone can re-score them, and
-``benchmarks/results/<model>_grid.png`` (the first 100 samples; conditional models draw digit
+``gankit/results/<model>_grid.png`` (the first 100 samples; conditional models draw digit
 ``i % 10`` in column ``i``). GANs train
 through ``gankit.recipes`` with a checkpoint under ``runs/quality/<model>``: a rerun with the
 same epochs loads the trained model instead of training again, and an interrupted run resumes.
@@ -26,7 +26,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import keras
 
-from gankit import config, data, metrics, plotting, recipes
+from gankit import config, data, plotting, recipes, results, training
+from gankit.evaluation import reference_scores, score_images
+from gankit.ppca import ClassConditionalPPCA
 
 GANS = ("vanilla", "dcgan", "ccgan")
 COLUMNS = ("classifier_score", "frechet_distance", "recognisable_fraction", "covered",
@@ -59,7 +61,7 @@ def run_gan(kind, epochs, settings, runs_dir, seed):
     keras.utils.set_random_seed(seed)
     gan = recipes.make_gan(kind, seed=seed)
     run_dir = os.path.join(runs_dir, kind)
-    recipes.train(gan, data.to_model_range(images), labels if gan.conditional else None,
+    training.train(gan, data.to_model_range(images), labels if gan.conditional else None,
                   epochs=epochs, batch_size=settings.batch_size, out_dir=run_dir,
                   sample_every=max(1, epochs), show=False, verbose=2)
     n = settings.n_samples
@@ -72,7 +74,6 @@ def run_gan(kind, epochs, settings, runs_dir, seed):
 
 
 def run_ppca(settings, seed, n_components=64):
-    from gankit.ppca import ClassConditionalPPCA
     images, labels = data.load_mnist("train")
     if settings.n_train < len(images):
         images, labels = data.subset(images, labels, n=settings.n_train, seed=seed)
@@ -88,7 +89,7 @@ def run_ppca(settings, seed, n_components=64):
 
 def write_result(kind, samples, labels, info, out_dir):
     start = time.perf_counter()
-    scores = metrics.score_images(samples, labels=labels)
+    scores = score_images(samples, labels=labels)
     row = {"model": kind, **info, "n_samples": len(samples), "backend": keras.backend.backend(),
            "device": device_name(), "machine": platform.machine(), **scores,
            "score_seconds": round(time.perf_counter() - start, 1)}
@@ -111,7 +112,7 @@ def fmt(value, digits=3):
 
 
 def print_table(out_dir):
-    references = metrics.reference_scores()
+    references = reference_scores()
     real_fd = references["real_train"]["frechet_distance"]
     print("| model | epochs | train s | backend / device | score | Fréchet | Fréchet / real | "
           "recognisable | classes | KL(uniform) | cond. acc. |")
@@ -139,7 +140,7 @@ def main():
                         choices=list(GANS) + ["ppca"])
     parser.add_argument("--epochs", type=int, help="epochs for every GAN (default: the setting's)")
     parser.add_argument("--quick", action="store_true", help="quick mode (GANKIT_QUICK=1)")
-    parser.add_argument("--out", default="benchmarks/results")
+    parser.add_argument("--out", default=str(results.FOLDER))
     parser.add_argument("--runs", default="runs/quality")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--table", action="store_true", help="only print the saved table")

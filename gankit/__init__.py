@@ -1,39 +1,54 @@
 """gankit: a small helper package for a course on Generative Adversarial Networks.
 
-The notebooks in ``notebooks/`` import it; each module does one job:
+The notebooks in ``notebooks/`` import it. The core, in the order a learner meets it:
 
-- ``gankit.config``      quick mode and the sizes every notebook reads
-- ``gankit.data``        MNIST and EMNIST Letters, online or from local IDX files
-- ``gankit.noise``       noisy training sets for the robustness study
+- ``gankit.config``      the settings (quick, laptop, full) and the sizes every notebook reads
+- ``gankit.checks``      the input checks every public function uses
+- ``gankit.data``        MNIST and EMNIST Letters, online or from local IDX files (``idx``)
 - ``gankit.models``      generator and discriminator builders
-- ``gankit.gan``         the ``GAN`` Keras model (``compile`` / ``fit`` on every backend)
-- ``gankit.callbacks``   sample grids, loss curves, checkpoints that resume, NaN stop
-- ``gankit.recipes``     the recommended settings per model; the command line's training run
+- ``gankit.gan``         the ``GAN`` Keras model; its backend half in ``gankit.backend``
+- ``gankit.recipes``     the recommended networks and optimizers per model
+- ``gankit.training``    the training run: callbacks, checkpoints, what a run writes
+- ``gankit.callbacks``   sample grids, loss curves, epoch timing, checkpoints, NaN stop
 - ``gankit.plotting``    image grids and other figures
-- ``gankit.postprocess``, ``gankit.analysis``  smoothing, histograms, entropy
-- ``gankit.evaluator``, ``gankit.metrics``     the shipped MNIST classifier and its scores
+- ``gankit.postprocess``, ``gankit.analysis``  smoothing; histograms and entropy
 - ``gankit.ppca``        the probabilistic PCA baseline
-- ``gankit.augment``, ``gankit.augmentation_study``  real/generated training-set mixes
-- ``gankit.robustness``, ``gankit.robustness_report``, ``gankit.ambient``  the noise study
+- ``gankit.cli``         ``python -m gankit``
 
-Submodules are imported on first use, so ``import gankit`` is quick and never imports
-TensorFlow.
+Then ``gankit.evaluation`` (the shipped MNIST classifier and the scores), ``gankit.studies``
+(augmentation, noisy datasets, the robustness study) and ``gankit.results`` (the results that
+ship with the kit). Submodules are imported on first use. Importing gankit quiets TensorFlow's
+C++ start-up logs (``gankit.logs``; ``GANKIT_TF_LOGS=1`` shows them).
 """
 
 import importlib
 
+from gankit import logs as _logs
+
 __version__ = "0.1.0"
 
+_logs.quiet_tensorflow()
+
 _SUBMODULES = {
-    "ambient", "analysis", "augment", "augmentation_study", "callbacks", "cli", "config", "data",
-    "evaluator", "gan", "idx", "metrics", "models", "noise", "plotting", "postprocess", "ppca",
-    "recipes", "robustness", "robustness_report",
+    "analysis", "backend", "callbacks", "checks", "cli", "config", "data", "evaluation", "gan",
+    "idx", "logs", "models", "plotting", "postprocess", "ppca", "recipes", "results", "studies",
+    "training",
+}
+# Where modules of earlier versions moved; ``from gankit import metrics`` keeps working.
+MOVED = {
+    "evaluator": "gankit.evaluation", "metrics": "gankit.evaluation",
+    "noise": "gankit.studies.noise", "augment": "gankit.studies.augment",
+    "augmentation_study": "gankit.studies.augmentation", "ambient": "gankit.studies.ambient",
+    "robustness": "gankit.studies.robustness",
+    "robustness_report": "gankit.studies.robustness_report",
 }
 
 
 def __getattr__(name):
     if name in _SUBMODULES:
         return importlib.import_module(f"{__name__}.{name}")
+    if name in MOVED:
+        return importlib.import_module(MOVED[name])
     if name in ("settings", "quick_mode"):
         return getattr(importlib.import_module(f"{__name__}.config"), name)
     raise AttributeError(f"module 'gankit' has no attribute {name!r}")

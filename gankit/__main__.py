@@ -1,5 +1,10 @@
-"""``python -m gankit ...``: see ``gankit.cli``."""
+"""``python -m gankit``: the command line (``gankit.cli``)."""
 
-from gankit.cli import main
+from gankit import logs
 
-raise SystemExit(main())
+logs.quiet_tensorflow(import_now=True)  # before the command line imports Keras
+
+from gankit.cli import main  # noqa: E402
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -10,17 +10,23 @@ with yours: ``gan.fit(x, epochs=50, callbacks=[SampleGrid(), LossCurve(), Checkp
   state) every epoch; a later ``fit`` with the same directory resumes where the last one
   stopped, e.g. after a Colab disconnect. It never saves a diverged (NaN) state.
 - ``StopOnNaN``   stops a diverged run at once with an error that says what happened.
+- ``EpochTimer``  adds each epoch's seconds to the logs and, after the first, says how long
+  the rest of the run will take.
 
 Introduced in notebook 01 (``Checkpoint`` in notebook 02).
 """
 
-import json
 import math
 import os
 import sys
+import time
 
 import numpy as np
 import keras
+import matplotlib.pyplot as plt
+
+from gankit import plotting
+from gankit.data import to_uint8
 
 WATCHED = ("d_loss", "g_loss")
 
@@ -65,65 +71,144 @@ class StopOnNaN(keras.callbacks.Callback):
         check_finite(logs, f"in epoch {epoch + 1}")
 
 
-class Checkpoint(keras.callbacks.BackupAndRestore):
-    """Save the training state every epoch; resume from it at the start of ``fit``.
+class Checkpoint(keras.callbacks.Callback):
+    """Save the training state every epoch; ``GAN.fit`` resumes from it.
 
-    A thin layer over ``keras.callbacks.BackupAndRestore``: the state is everything
-    ``gan.save_weights`` writes (both networks, both optimizers, the latent-vector seed) plus the
-    epoch counter and the global random state (NumPy's, and PyTorch's on that backend), so a
-    resumed run on JAX and PyTorch continues exactly as an uninterrupted one would. TensorFlow
-    shuffles the batches with its own generator: there the weights, optimizer states and random
-    seeds are restored exactly, but the batches after a resume come in another order.
+    The state is everything ``gan.save_weights`` writes (both networks, both optimizers, the
+    latent-vector seed) plus the epoch count and the global random state (NumPy's, and
+    PyTorch's on that backend), so a resumed run on JAX and PyTorch continues exactly as an
+    uninterrupted one would. TensorFlow shuffles the batches with its own generator: there the
+    weights, optimizer states and random seeds are restored exactly, but the batches after a
+    resume come in another order.
+
+    Each save is atomic and each load verified (checksums, one epoch in every piece, finite
+    weights), and the checkpoint records the run that made it; ``gankit.checkpoint`` describes
+    the files. A diverged (NaN) state is never saved: the last good epoch stays.
+
+    For ``gankit.gan.GAN`` only: its ``fit`` finds this callback, calls ``restore`` and starts
+    Keras's loop at the saved epoch (``initial_epoch``), printing one line, "Resuming from
+    the checkpoint in <directory>: N epochs done."
 
     Args:
         directory: where the checkpoint lives. Kept after training, so calling ``fit`` again
             with a larger ``epochs`` continues the run and rerunning a finished notebook cell
             is instant. Delete the folder to start over.
+        run: fields that describe the run beyond what the GAN and the data tell (the setting,
+            the recipe's name, the corruption's kind and fraction, ...), a dict of JSON values;
+            stored with every save and compared on resume (``gankit.checkpoint.run_record``).
+        resume: True resumes a checkpoint of the same run and refuses one that differs (a
+            changed learning rate, other data, another setting, ...) with a ``CheckpointError``
+            that lists the differences; ``"force"`` resumes it anyway, training on with the
+            optimizers, loss and corruption built now (the weights, optimizer moments and
+            random states come from the checkpoint); False ignores a saved checkpoint and
+            starts at epoch 0 (it is replaced at the end of the first epoch).
+
+    Attributes:
+        resumed_from: epochs the last ``fit`` resumed after (None: it started fresh).
+        record: the run record of the last ``fit``.
     """
 
-    def __init__(self, directory):
-        super().__init__(os.fspath(directory), save_freq="epoch", delete_checkpoint=False)
+    def __init__(self, directory, run=None, resume=True):
+        super().__init__()
+        if resume not in (True, False, "force"):
+            raise ValueError(f'resume must be True, False or "force", got {resume!r}.')
         self.directory = os.fspath(directory)
-        self._rng_path = os.path.join(self.directory, "random_state.json")
-        self.resumed_from = None
+        self.run, self.resume = run, resume
+        self.resumed_from = self.record = None
+        self._prepared_for = self._random_state = None
+
+    def restore(self, gan, x=None, y=None, batch_size=None, epochs=None):
+        """Verify and load the checkpoint into ``gan``; return the epochs it holds (0: none).
+
+        ``GAN.fit`` calls this with its own arguments before Keras's loop starts, so a damaged
+        or mismatched checkpoint stops ``fit`` before any training.
+
+        Raises:
+            gankit.checkpoint.CheckpointError: see ``gankit.checkpoint.load`` and
+                ``check_resume``.
+        """
+        from gankit import checkpoint
+        self.resumed_from, self._random_state = None, None
+        self.record = checkpoint.run_record(gan, x, y, batch_size=batch_size, run=self.run)
+        self._prepared_for = gan
+        if self.resume is False:
+            checkpoint.check_checkpoint_folder(self.directory)
+            return 0
+        saved = checkpoint.load(self.directory)
+        if saved is None:
+            return 0
+        diffs = checkpoint.check_resume(self.directory, saved.run, self.record,
+                                        force=self.resume == "force")
+        checkpoint.load_into(gan, saved, keep_learning_rates=bool(diffs))
+        notes = []
+        if epochs is not None and saved.epoch >= epochs:
+            notes.append(f"fit asks for {epochs}: nothing left to train")
+        if diffs:
+            fields = ", ".join(key for key, _, _ in diffs)
+            notes.append(f"on purpose, with {fields} changed")
+        print(f"Resuming from the checkpoint in {self.directory}: "
+              f"{saved.epoch} epoch{'s' if saved.epoch > 1 else ''} done"
+              + (f" ({'; '.join(notes)})." if notes else "."))
+        self.resumed_from, self._random_state = saved.epoch, saved.random_state
+        return saved.epoch
 
     def on_train_begin(self, logs=None):
-        super().on_train_begin(logs)
-        epoch = getattr(self.model, "_initial_epoch", None)
-        if epoch:
-            self.resumed_from = epoch
-            print(f"Resuming from the checkpoint in {self.directory}: "
-                  f"{epoch} epoch{'s' if epoch > 1 else ''} done.")
-            if os.path.exists(self._rng_path):
-                with open(self._rng_path) as f:
-                    _set_global_random_state(json.load(f))
+        if self._prepared_for is not self.model:
+            raise ValueError("Checkpoint works with gankit.gan.GAN, whose fit restores the "
+                             "checkpoint and sets initial_epoch before training; this model's "
+                             "fit did not. Train a GAN with it.")
+        if self._random_state is not None:
+            # Here, not in restore: Keras may draw from NumPy while setting up fit, in an
+            # uninterrupted run too; the saved state is the one the next epoch starts from.
+            from gankit.checkpoint import set_global_random_state
+            set_global_random_state(self._random_state)
+
+    def on_train_end(self, logs=None):
+        self._prepared_for = None  # the next fit restores again
 
     def on_epoch_end(self, epoch, logs=None):
         check_finite(logs, f"in epoch {epoch + 1}")  # never overwrite the last good state
-        super().on_epoch_end(epoch, logs)
-
-    def _save_model(self):
-        super()._save_model()
-        with open(self._rng_path, "w") as f:
-            json.dump(_global_random_state(), f)
+        from gankit import checkpoint
+        checkpoint.save(self.directory, self.model, epoch + 1, self.record)
 
 
-def _global_random_state():
-    """NumPy's global random state, and PyTorch's on that backend (batch order, dropout)."""
-    name, keys, pos, has_gauss, cached = np.random.get_state()
-    state = {"numpy": [name, keys.tolist(), pos, has_gauss, cached]}
-    if keras.backend.backend() == "torch":
-        import torch
-        state["torch"] = torch.get_rng_state().tolist()
-    return state
+class EpochTimer(keras.callbacks.Callback):
+    """Time each epoch; after the first, say how long the rest of the run will take.
+
+    Adds ``seconds``, the wall time of the epoch, to the epoch's logs (and so to ``log.csv``).
+    After the first epoch of a run with more to go it prints one line, e.g. "Epoch 1 took
+    58 s: about 7 min left for the other 8 epochs." (``report=False`` keeps it quiet).
+    """
+
+    def __init__(self, report=True):
+        super().__init__()
+        self.report = report
+
+    def on_train_begin(self, logs=None):
+        self._first = True
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs is None:
+            return
+        float(logs.get("d_loss", 0.0))  # wait until the device has finished the epoch
+        logs["seconds"] = seconds = time.perf_counter() - self._start
+        remaining = (self.params.get("epochs") or 0) - (epoch + 1)
+        if self.report and self._first and remaining > 0:
+            print(f"Epoch {epoch + 1} took {seconds:.0f} s: about "
+                  f"{_duration(seconds * remaining)} left for the other {remaining} "
+                  f"epoch{'s' if remaining > 1 else ''}.")
+        self._first = False
 
 
-def _set_global_random_state(state):
-    name, keys, pos, has_gauss, cached = state["numpy"]
-    np.random.set_state((name, np.array(keys, dtype=np.uint32), pos, has_gauss, cached))
-    if "torch" in state and keras.backend.backend() == "torch":
-        import torch
-        torch.set_rng_state(torch.tensor(state["torch"], dtype=torch.uint8))
+def _duration(seconds):
+    """``"45 s"``, ``"7 min"`` or ``"1 h 05 min"``."""
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    minutes = round(seconds / 60)
+    return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
 
 
 class SampleGrid(keras.callbacks.Callback):
@@ -147,13 +232,12 @@ class SampleGrid(keras.callbacks.Callback):
         self.n, self.every, self.seed, self.name, self.ncols = n, every, seed, name, ncols
         self.show = _in_notebook() if show is None else show
         self.snapshots = []
+        self._display_handle = None
 
     def on_epoch_end(self, epoch, logs=None):
         last = epoch + 1 == self.params.get("epochs")
         if (epoch + 1) % self.every and not last:
             return
-        from gankit import plotting
-        from gankit.data import to_uint8
         images = self.model.generate(self.n, seed=self.seed)
         self.snapshots.append((epoch + 1, to_uint8(images)))
         title = f"{self.name}: epoch {epoch + 1}"
@@ -162,17 +246,19 @@ class SampleGrid(keras.callbacks.Callback):
         self._display(fig)
 
     def _display(self, fig):
-        import matplotlib.pyplot as plt
+        """Show ``fig`` inline, replacing the previous grid of this run (one figure, updated)."""
         if self.show:
             from IPython.display import display
-            display(fig)
+            if self._display_handle is None:
+                self._display_handle = display(fig, display_id=True)
+            else:
+                self._display_handle.update(fig)
         plt.close(fig)
 
     def evolution(self, k=10, path=None):
         """One row per snapshot: the first ``k`` samples, showing how they changed."""
         if not self.snapshots:
             raise ValueError("No snapshots yet: train with this callback first.")
-        from gankit import plotting
         rows = np.concatenate([images[:k] for _, images in self.snapshots])
         labels = [f"epoch {epoch}" for epoch, _ in self.snapshots]
         return plotting.plot_grid(rows, ncols=k, row_labels=labels, path=path,
@@ -216,8 +302,6 @@ class LossCurve(keras.callbacks.Callback):
 
     def plot(self, path=None):
         """Two panels: the losses, and the discriminator's mean output on real and fake."""
-        import matplotlib.pyplot as plt
-        from gankit import plotting
         if not self.epochs:
             raise ValueError("Nothing recorded yet: train with this callback first.")
         fig, (ax_loss, ax_out) = plt.subplots(1, 2, figsize=(11, 3.5))

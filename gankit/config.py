@@ -1,39 +1,28 @@
-"""Quick mode and the run sizes that every notebook and command reads.
+"""The three settings (quick, laptop, full) and the run sizes every notebook and command reads.
 
-One switch, the environment variable ``GANKIT_QUICK``, chooses between two settings:
+One switch, the environment variable ``GANKIT_SETTING``, chooses the setting:
 
-- full (``GANKIT_QUICK`` unset or ``0``): all 60,000 training images and enough epochs to
-  reproduce the published results (on a GPU or Colab);
-- quick (``GANKIT_QUICK=1``): a small subset and a few steps, through exactly the same code,
-  so that CI and a laptop can run every notebook top to bottom in minutes.
+- ``quick``: a small subset and a few steps, through exactly the same code, so that CI runs every
+  notebook top to bottom in minutes (the digits are blobs). ``GANKIT_QUICK=1`` means the same.
+- ``laptop``: all 60,000 training images and recipes sized so that each training notebook trains
+  in about 10 minutes on a 2-core CPU and draws digits you read at a glance.
+- ``full``: the epochs that reproduce the kit's published results (an hour or more on a CPU).
 
-Notebooks never hard-code sizes; they read them from ``settings()``, so the switch stays here.
+With neither variable set, gankit chooses ``full`` when Keras sees a GPU and ``laptop``
+otherwise, and ``describe()`` says which and why. Notebooks never hard-code sizes; they read them
+from ``settings()``. The studies keep their own sizes per setting (``gankit.studies``).
 Introduced in notebook 00.
 """
 
 import dataclasses
 import os
 
+SETTING_ENV = "GANKIT_SETTING"
 QUICK_ENV = "GANKIT_QUICK"
+RUNS_ENV = "GANKIT_RUNS_DIR"
+SETTINGS = ("quick", "laptop", "full")
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("", "0", "false", "no", "off")
-
-
-def quick_mode():
-    """Return True when ``GANKIT_QUICK`` asks for quick mode.
-
-    Raises:
-        ValueError: if the variable holds something other than 1/0, true/false, yes/no, on/off.
-    """
-    value = os.environ.get(QUICK_ENV, "").strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise ValueError(
-        f"{QUICK_ENV}={os.environ[QUICK_ENV]!r} is not understood: "
-        f"set it to 1 for quick mode or 0 (or unset it) for the full setting."
-    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -41,79 +30,141 @@ class Settings:
     """Sizes for one setting. Read them with ``gankit.settings()``.
 
     Attributes:
-        quick: True in quick mode.
+        name: ``"quick"``, ``"laptop"`` or ``"full"``.
         n_train: training images to use (60,000 is all of MNIST).
         n_test: test images to use for scores (10,000 is all of MNIST).
         batch_size: GAN training batch size.
         epochs: training epochs per model name (``"vanilla"``, ``"dcgan"``, ``"ccgan"``).
         sample_every: epochs between two sample grids.
         n_samples: generated images to score or save.
-        evaluator_epochs: epochs to train the MNIST evaluator.
-        ppca_components: numbers of PPCA components to compare.
-        augment_sizes: (total training-set size, small real-set size) for the augmentation study.
-        augment_seeds: seeds for the augmentation study.
-        noise_fractions: corrupted fractions for the robustness study.
-        noise_seeds: seeds for the robustness study.
-        noise_epochs: epochs per GAN in the robustness study.
+        ppca_components: numbers of PPCA components to compare (notebook 04).
     """
 
-    quick: bool
+    name: str
     n_train: int
     n_test: int
     batch_size: int
     epochs: dict
     sample_every: int
     n_samples: int
-    evaluator_epochs: int
     ppca_components: tuple
-    augment_sizes: tuple
-    augment_seeds: tuple
-    noise_fractions: tuple
-    noise_seeds: tuple
-    noise_epochs: int
+
+    @property
+    def quick(self):
+        """True in the quick setting (CI smoke runs)."""
+        return self.name == "quick"
 
 
 FULL = Settings(
-    quick=False,
+    name="full",
     n_train=60_000,
     n_test=10_000,
     batch_size=256,
     epochs={"vanilla": 100, "dcgan": 50, "ccgan": 30},
     sample_every=5,
     n_samples=10_000,
-    evaluator_epochs=6,
     ppca_components=(1, 8, 16, 32, 64, 128, 256),
-    augment_sizes=(10_000, 1_000),
-    augment_seeds=(0, 1),
-    noise_fractions=(0.0, 0.05, 0.10, 0.20, 0.30, 0.50, 0.75),
-    noise_seeds=(0,),
-    noise_epochs=30,
+)
+
+LAPTOP = Settings(
+    name="laptop",
+    n_train=60_000,
+    n_test=10_000,
+    batch_size=256,
+    epochs={"vanilla": 30, "dcgan": 8, "ccgan": 8},
+    sample_every=1,
+    n_samples=10_000,
+    ppca_components=(1, 8, 16, 32, 64, 128, 256),
 )
 
 QUICK = Settings(
-    quick=True,
+    name="quick",
     n_train=512,
     n_test=1_000,
     batch_size=64,
     epochs={"vanilla": 2, "dcgan": 2, "ccgan": 2},
     sample_every=1,
     n_samples=256,
-    evaluator_epochs=1,
     ppca_components=(1, 8, 32),
-    augment_sizes=(600, 100),
-    augment_seeds=(0,),
-    noise_fractions=(0.0, 0.30),
-    noise_seeds=(0,),
-    noise_epochs=1,
 )
 
+BY_NAME = {s.name: s for s in (QUICK, LAPTOP, FULL)}
 
-def settings(quick=None):
-    """Return the ``Settings`` of the current mode.
+
+def _gpu_seen():
+    """True when the current Keras backend sees a GPU."""
+    import keras
+    if keras.backend.backend() == "torch":
+        import torch
+        return torch.cuda.is_available()
+    return any(d.lower().startswith("gpu") for d in keras.distribution.list_devices())
+
+
+def choose_setting():
+    """Return ``(name, reason)``: the setting the environment asks for, and why.
+
+    Raises:
+        ValueError: if ``GANKIT_SETTING`` or ``GANKIT_QUICK`` holds a value it does not know,
+            or the two disagree.
+    """
+    setting = os.environ.get(SETTING_ENV, "").strip().lower()
+    quick = os.environ.get(QUICK_ENV, "").strip().lower()
+    if setting and setting not in SETTINGS:
+        raise ValueError(f"{SETTING_ENV}={os.environ[SETTING_ENV]!r} is not a setting: set it to "
+                         f"one of {', '.join(SETTINGS)} (or unset it to choose by the device).")
+    if quick not in _TRUE + _FALSE:
+        raise ValueError(f"{QUICK_ENV}={os.environ[QUICK_ENV]!r} is not understood: set it to 1 "
+                         f"for quick mode, or use {SETTING_ENV}=quick|laptop|full.")
+    if quick in _TRUE:
+        if setting not in ("", "quick"):
+            raise ValueError(f"{QUICK_ENV}=1 asks for the quick setting but {SETTING_ENV}="
+                             f"{setting}; unset one of them.")
+        return "quick", f"{QUICK_ENV}={os.environ[QUICK_ENV]}"
+    if setting:
+        return setting, f"{SETTING_ENV}={setting}"
+    if _gpu_seen():
+        return "full", f"a GPU is visible and {SETTING_ENV} is unset"
+    return "laptop", f"no GPU is visible and {SETTING_ENV} is unset"
+
+
+def setting_name():
+    """The current setting's name: ``"quick"``, ``"laptop"`` or ``"full"``."""
+    return choose_setting()[0]
+
+
+def quick_mode():
+    """Return True when the current setting is ``quick``."""
+    return setting_name() == "quick"
+
+
+def settings(name=None, quick=None):
+    """Return the ``Settings`` of ``name`` (default: the current setting, ``choose_setting``).
 
     Args:
-        quick: force quick (True) or full (False); by default ``GANKIT_QUICK`` decides.
+        name: ``"quick"``, ``"laptop"`` or ``"full"``.
+        quick: True forces ``quick``, False forces ``full`` (kept for older code).
     """
-    if quick is None:
-        quick = quick_mode()
-    return QUICK if quick else FULL
+    if name is None and quick is not None:
+        name = "quick" if quick else "full"
+    name = name or setting_name()
+    if name not in BY_NAME:
+        raise ValueError(f"Unknown setting {name!r}; choose one of {', '.join(SETTINGS)}.")
+    return BY_NAME[name]
+
+
+def runs_dir():
+    """The folder for training runs and their checkpoints: ``GANKIT_RUNS_DIR``, else ``runs``.
+
+    In Colab, point it at Google Drive (``/content/drive/MyDrive/gankit-runs``) so that a run
+    survives a disconnect.
+    """
+    return os.environ.get(RUNS_ENV) or "runs"
+
+
+def describe():
+    """One line for a notebook's setup cell: the setting and why, the backend and the device."""
+    import keras
+    name, reason = choose_setting()
+    device = "GPU" if _gpu_seen() else "CPU"
+    return (f"setting: {name} ({reason}) · Keras {keras.__version__}, backend "
+            f"{keras.backend.backend()} · device: {device}")

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from gankit.checks import check_count, check_folder, check_images, check_labels  # noqa: F401
 from gankit.idx import CorruptDataError, read_idx, write_idx  # noqa: F401  (re-exported)
 
 MNIST_FILES = {"train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
@@ -137,10 +138,11 @@ def _load(title, subfolder, files, split, data_dir, env_names, labels_range, ver
 def _chosen_folder(data_dir, env_names):
     """The folder to search and what chose it (None for the default folder)."""
     if data_dir is not None:
-        return Path(data_dir).expanduser(), "the data_dir argument"
+        return Path(check_folder(Path(data_dir).expanduser(), "data_dir")), "the data_dir argument"
     for env_name in env_names:
         if os.environ.get(env_name):
-            return Path(os.environ[env_name]).expanduser(), env_name
+            folder = check_folder(Path(os.environ[env_name]).expanduser(), env_name)
+            return Path(folder), env_name
     return default_data_dir(), None
 
 
@@ -223,81 +225,17 @@ def _download(title, tfds_name, split, folder, env_names, searched, expected):
         f"tensorflow-datasets (cached in {cache})"
 
 
-def _check_shape(images, name):
-    images = np.asarray(images)
-    if images.ndim == 4 and images.shape[3] == 1:
-        images = images[..., 0]
-    if images.ndim != 3 or images.shape[1:] != (28, 28):
-        raise ValueError(f"{name} expects images of shape (N, 28, 28) or (N, 28, 28, 1), got "
-                         f"{images.shape}; reshape a single image with image[None] and flat "
-                         f"rows with .reshape(-1, 28, 28).")
-    return images
-
-
-def check_images(images, name="images"):
-    """Check a batch of images; return it as an array ``(N, 28, 28)`` (channel axis dropped).
-
-    Accepts uint8 ``(N, 28, 28[, 1])`` in 0..255, or floats in the model range [-1, 1].
-
-    Raises:
-        ValueError: naming ``name``, for a wrong shape or dtype, NaN, or floats outside
-            [-1, 1] (by more than 1e-6), with what to do about it.
-    """
-    images = _check_shape(images, name)
-    if images.dtype == np.uint8:
-        return images
-    if not np.issubdtype(images.dtype, np.floating):
-        raise ValueError(f"{name} expects uint8 images in 0..255 or float images in [-1, 1], "
-                         f"got {images.dtype}; convert 0..255 values with .astype('uint8').")
-    if np.isnan(images).any():
-        raise ValueError(f"{name} got NaN values: the generator has diverged; its output should "
-                         "come from tanh, in [-1, 1]. Restart training from a checkpoint.")
-    if images.size and (images.min() < -1 - 1e-6 or images.max() > 1 + 1e-6):
-        raise ValueError(f"{name} expects float images in the model range [-1, 1] (a "
-                         f"generator's tanh output), got {images.min():.4g}.."
-                         f"{images.max():.4g}; pass 0..255 values as uint8 (or convert them "
-                         "with gankit.data.to_model_range), and rescale other images to [-1, 1].")
-    return images
-
-
-def check_labels(labels, n, name="labels", num_classes=10):
-    """Check class labels for ``n`` images: one whole number in ``0..num_classes-1`` each.
-
-    Args:
-        labels: ``(n,)`` integers, or floats with whole values.
-        n: the number of images they label.
-        name: the argument's name, used in the error message.
-
-    Returns:
-        int64 ``(n,)``.
-
-    Raises:
-        ValueError: for the wrong length, non-whole values or values out of range.
-    """
-    labels = np.asarray(labels)
-    if labels.shape != (n,):
-        raise ValueError(f"{name} has shape {labels.shape}, but there are {n} images: "
-                         f"pass one label per image.")
-    if labels.size and not (np.issubdtype(labels.dtype, np.integer) or (
-            np.issubdtype(labels.dtype, np.floating) and np.all(np.mod(labels, 1) == 0))):
-        raise ValueError(f"{name} must be whole-number class labels 0..{num_classes - 1}, got "
-                         f"{labels.dtype}.")
-    if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
-        raise ValueError(f"{name} must lie in 0..{num_classes - 1}, got values from "
-                         f"{labels.min()} to {labels.max()}.")
-    return labels.astype(np.int64)
-
-
 def to_model_range(images):
     """uint8 images ``(N, 28, 28[, 1])`` in 0..255 -> ``float32 (N, 28, 28, 1)`` in [-1, 1].
 
     Computes ``images / 127.5 - 1``, so 0 -> -1 and 255 -> 1.
     """
-    images = _check_shape(images, "to_model_range")
+    images = np.asarray(images)
     if images.dtype != np.uint8:
         raise ValueError(f"to_model_range expects uint8 images in 0..255, got {images.dtype}. "
                          f"Convert 0..255 values with .astype('uint8'); images already in "
                          f"[-1, 1] need no conversion.")
+    images = check_images(images, "to_model_range", channel="drop", allow_empty=True)
     return (images.astype(np.float32) / 127.5 - 1.0)[..., None]
 
 
@@ -309,7 +247,7 @@ def to_uint8(images):
     Raises:
         ValueError: for NaN or values outside [-1, 1] (by more than 1e-6).
     """
-    images = check_images(images, "to_uint8")
+    images = check_images(images, "to_uint8", channel="drop", allow_empty=True)
     if images.dtype == np.uint8:
         return images
     # clip only absorbs the 1e-6 tolerance allowed by check_images
@@ -325,6 +263,7 @@ def subset(images, labels=None, n=1000, seed=0):
     if labels is not None and len(labels) != len(images):
         raise ValueError(f"subset got {len(images)} images but {len(labels)} labels; pass "
                          f"matching arrays.")
+    n = check_count(n, "n")
     if not 0 <= n <= len(images):
         raise ValueError(f"subset asked for n={n} of {len(images)} images; choose n between 0 "
                          f"and {len(images)}.")

@@ -11,7 +11,8 @@ progress bar, callbacks (``gankit.callbacks`` and your own), ``save_weights`` /
 
 The losses, the sampling of ``z`` and the metrics live here and are shared by every backend;
 only "compute these gradients and apply them" differs between TensorFlow, JAX and PyTorch, and
-lives in ``gankit/backend/<name>.py``.
+lives in ``gankit/backend/<name>.py``, chosen once, at import, by inheritance: ``GAN`` derives
+from that backend's ``GANTrainer``, the way ``keras.Model`` derives from Keras's own trainers.
 
 Class-conditional GANs (notebook 03) use the same class: give it a generator and a discriminator
 that take ``[inputs, label]`` (see ``gankit.models``) and ``fit(images, labels)``.
@@ -23,44 +24,20 @@ import numpy as np
 import keras
 from keras import ops
 
-from gankit import backend as gan_backend
-from gankit.data import check_labels
+from gankit.backend import GANTrainer
+from gankit.checks import NUM_CLASSES, check_count, check_images, check_labels
 
 LOSSES = ("bce", "hinge")
 
 
-class _OptimizerPair:
-    """What Keras's training loop sees as ``model.optimizer``: both optimizers at once.
-
-    Keras's JAX training loop carries the state of ``model.optimizer.variables`` from step to
-    step; listing the discriminator's and the generator's variables here makes it carry (and
-    ``save_weights`` checkpoint) both.
-    """
-
-    def __init__(self, d_optimizer, g_optimizer):
-        self.d_optimizer, self.g_optimizer = d_optimizer, g_optimizer
-
-    @property
-    def variables(self):
-        return list(self.d_optimizer.variables) + list(self.g_optimizer.variables)
-
-    @property
-    def built(self):
-        return self.d_optimizer.built and self.g_optimizer.built
-
-    def build(self, _variables=None):
-        pass  # GAN.compile builds each optimizer on its own network's weights.
-
-
-class GAN(keras.Model):
+class GAN(GANTrainer, keras.Model):
     """A generator and a discriminator, trained against each other by ``fit``.
 
     Args:
         generator: maps ``z`` ``(N, latent_dim)`` (and, if conditional, labels ``(N,)``) to
             images ``float32 (N, 28, 28, 1)`` in [-1, 1].
         discriminator: maps images (and labels) to logits ``(N, 1)``.
-        num_classes: number of classes of a conditional pair; inferred as 10 when the
-            generator has two inputs.
+        num_classes: number of classes of a conditional pair; 10 (MNIST's digits) by default.
         seed: seed of the latent-vector generator (``keras.random.SeedGenerator``).
         corruption: optional Keras layer applied to generated images before the discriminator
             sees them (AmbientGAN, Bora et al. 2018, notebook 05): when the training images are
@@ -84,7 +61,7 @@ class GAN(keras.Model):
             raise ValueError(
                 "The generator and the discriminator must both be conditional (two inputs: "
                 "data and label) or both unconditional; build them with the same num_classes.")
-        self.num_classes = (num_classes or 10) if self.conditional else None
+        self.num_classes = (num_classes or NUM_CLASSES) if self.conditional else None
         self.latent_dim = int(generator.inputs[0].shape[-1])
         self.seed_generator = keras.random.SeedGenerator(seed)
         if corruption is not None and not corruption.built:
@@ -119,43 +96,45 @@ class GAN(keras.Model):
         g_optimizer = g_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5)
         if d_optimizer is g_optimizer:
             raise ValueError("Pass two optimizer instances: each keeps the state of one network.")
-        super().compile(**kwargs)
+        # Keras's training loop (and its JAX state) knows one optimizer: MultiOptimizer holds
+        # both, each building and updating its own network's weights.
+        d_weights = {id(w) for w in self.discriminator.trainable_variables}
+        optimizer = keras.optimizers.MultiOptimizer(
+            lambda weight: d_optimizer if id(weight) in d_weights else g_optimizer)
+        super().compile(optimizer=optimizer, **kwargs)
+        self.optimizer.build(self.trainable_variables)
         self.d_optimizer, self.g_optimizer = d_optimizer, g_optimizer
-        self.d_optimizer.build(self.discriminator.trainable_variables)
-        self.g_optimizer.build(self.generator.trainable_variables)
-        self.optimizer = _OptimizerPair(d_optimizer, g_optimizer)
         self.loss_name, self.label_smoothing = loss, float(label_smoothing)
 
     def fit(self, x=None, y=None, **kwargs):
         """``keras.Model.fit``, after checking NumPy inputs (images, and labels if conditional).
 
-        Images must be ``(N, 28, 28, 1)`` floats in [-1, 1]; labels ``(N,)`` integers in
-        ``0..num_classes-1``. Other inputs (a ``tf.data.Dataset``, say) go to Keras unchecked.
+        Images must be ``(N, 28, 28, 1)`` floats in [-1, 1] (``gankit.checks.check_images``);
+        labels ``(N,)`` integers in ``0..num_classes-1`` (a list is fine). Other inputs (a
+        ``tf.data.Dataset``, say) go to Keras unchecked. A ``gankit.callbacks.Checkpoint``
+        among the callbacks is verified and restored first, and training starts at its epoch.
         """
-        if isinstance(x, np.ndarray):
-            self._check_images(x)
-            if isinstance(y, np.ndarray) and self.conditional:
-                check_labels(y, len(x), "labels", self.num_classes)
-            elif y is not None and not self.conditional:
+        if isinstance(x, (np.ndarray, list)):
+            x = self._check_training_images(x)
+            if y is not None and not self.conditional:
                 raise ValueError("This GAN is unconditional: call fit(images) without labels.")
-        return super().fit(x, y, **kwargs)
+            if y is not None:
+                y = check_labels(y, len(x), "labels", self.num_classes)
+            elif self.conditional:
+                raise ValueError("A conditional GAN needs labels: call fit(images, labels).")
+        from gankit.checkpoint import resume_fit  # sets initial_epoch from a Checkpoint callback
+        return super().fit(x, y, **resume_fit(self, x, y, kwargs))
 
-    def _check_images(self, x):
-        shape = tuple(self.discriminator.inputs[0].shape[1:])
-        if x.shape[1:] != shape:
-            raise ValueError(f"Training images must have shape (N, {', '.join(map(str, shape))}), "
-                             f"got {x.shape}; convert uint8 images with "
+    def _check_training_images(self, x):
+        images = check_images(x, "training images")
+        if images.dtype == np.uint8:
+            raise ValueError("training images are uint8 in 0..255, but a GAN trains on floats "
+                             "in the model range [-1, 1]: convert them with "
                              "gankit.data.to_model_range.")
-        if not np.issubdtype(x.dtype, np.floating):
-            raise ValueError(f"Training images must be floats in [-1, 1], got dtype {x.dtype}; "
-                             "convert them with gankit.data.to_model_range.")
-        low, high = float(np.min(x)), float(np.max(x))
-        if not (np.isfinite(low) and np.isfinite(high)):
-            raise ValueError("Training images contain NaN or infinite values; remove them.")
-        if low < -1 - 1e-6 or high > 1 + 1e-6:
-            raise ValueError(f"Training images must lie in [-1, 1] (the generator's tanh range), "
-                             f"got values in [{low:g}, {high:g}]; convert uint8 images with "
-                             "gankit.data.to_model_range.")
+        if images.ndim != 4:
+            raise ValueError(f"training images must have shape (N, 28, 28, 1), got {images.shape}; "
+                             "add the channel axis with images[..., None].")
+        return images
 
     @property
     def metrics(self):
@@ -223,9 +202,6 @@ class GAN(keras.Model):
             tracker.update_state(value)
         return {m.name: m.result() for m in self.metrics}
 
-    def train_step(self, *args):
-        return gan_backend.train_step(self, *args)
-
     # --- checkpoints --------------------------------------------------------------------------
 
     def _random_states(self):
@@ -265,8 +241,9 @@ class GAN(keras.Model):
             z: explicit latent vectors ``(n, latent_dim)``.
         """
         if z is None:
-            if n is None or int(n) != n or n < 1:
-                raise ValueError(f"n must be a positive integer (or pass z), got {n!r}.")
+            if n is None:
+                raise ValueError("Pass n, the number of images (a positive integer), or z.")
+            n = check_count(n, "n", minimum=1)
             rng = np.random.default_rng(seed) if seed is not None else np.random
             z = rng.standard_normal((int(n), self.latent_dim))
         z = np.asarray(z, dtype="float32")
@@ -274,12 +251,8 @@ class GAN(keras.Model):
             raise ValueError(f"z must have shape (n, {self.latent_dim}), got {z.shape}.")
         n = len(z)
         if self.conditional:
-            labels = np.arange(n) % self.num_classes if labels is None else np.asarray(labels)
-            if labels.shape != (n,) or labels.min() < 0 or labels.max() >= self.num_classes:
-                raise ValueError(f"labels must be {n} integers in 0..{self.num_classes - 1}, "
-                                 f"got shape {labels.shape} and range "
-                                 f"{labels.min()}..{labels.max()}.")
-            labels = labels.astype("int32")
+            labels = np.arange(n) % self.num_classes if labels is None else labels
+            labels = check_labels(labels, n, "labels", self.num_classes).astype("int32")
         elif labels is not None:
             raise ValueError("labels are for conditional GANs; this generator takes z only.")
         chunks = []

@@ -21,16 +21,22 @@ The fully connected pair is introduced in notebook 01, the DCGAN pair in noteboo
 import keras
 from keras import layers
 
-IMAGE_SHAPE = (28, 28, 1)
+from gankit.checks import IMAGE_SHAPE, NUM_CLASSES, check_count  # noqa: F401  (re-exported)
+
 LATENT_DIM = 100
-NUM_CLASSES = 10
 
 
 def _check_positive(**sizes):
+    """Each size (an int, or a non-empty tuple of ints) must be positive integers."""
     for name, value in sizes.items():
         values = value if isinstance(value, (tuple, list)) else (value,)
-        if not values or any(int(v) != v or v < 1 for v in values):
+        if not values:
             raise ValueError(f"{name} must be positive integers, got {value!r}.")
+        for v in values:
+            try:
+                check_count(v, name, minimum=1)
+            except ValueError:
+                raise ValueError(f"{name} must be positive integers, got {value!r}.") from None
 
 
 def _label_input_for_generator(latent_dim, num_classes):
@@ -192,17 +198,22 @@ BUILDERS = {
 }
 
 
-def build_pair(kind, latent_dim=LATENT_DIM, num_classes=None, conditioning="projection"):
-    """Return ``(generator, discriminator)`` with default sizes for ``kind``.
+def build_pair(family, latent_dim=LATENT_DIM, num_classes=None, conditioning="projection",
+               generator_options=None, discriminator_options=None):
+    """Return ``(generator, discriminator)`` of ``family``, default sizes unless told otherwise.
 
     Args:
-        kind: ``"vanilla"`` or ``"dcgan"``.
+        family: ``"vanilla"`` (fully connected) or ``"dcgan"`` (convolutional).
         num_classes: 10 for a class-conditional pair (notebook 03), None otherwise.
         conditioning: how a conditional discriminator takes the label, ``"projection"`` or
             ``"channel"``.
+        generator_options, discriminator_options: further keyword arguments of the builders
+            (``filters=``, ``kernel_size=``, ...).
     """
-    if kind not in BUILDERS:
-        raise ValueError(f"Unknown model kind {kind!r}; choose one of {sorted(BUILDERS)}.")
-    build_generator, build_discriminator = BUILDERS[kind]
-    return (build_generator(latent_dim=latent_dim, num_classes=num_classes),
-            build_discriminator(num_classes=num_classes, conditioning=conditioning))
+    if family not in BUILDERS:
+        raise ValueError(f"Unknown model family {family!r}; choose one of {sorted(BUILDERS)}.")
+    build_generator, build_discriminator = BUILDERS[family]
+    return (build_generator(latent_dim=latent_dim, num_classes=num_classes,
+                            **(generator_options or {})),
+            build_discriminator(num_classes=num_classes, conditioning=conditioning,
+                                **(discriminator_options or {})))

@@ -23,6 +23,7 @@ import numpy as np
 from sklearn.decomposition import PCA
 from sklearn.exceptions import NotFittedError
 
+from gankit.checks import check_count, check_labels
 from gankit.data import to_model_range
 
 IMAGE_SHAPE = (28, 28, 1)
@@ -50,19 +51,6 @@ def _as_matrix(data, name):
                          f"{np.nanmin(data):.4g}..{np.nanmax(data):.4g}; convert uint8 images "
                          f"with gankit.data.to_model_range or pass them as uint8.")
     return data.reshape(len(data), -1).astype(np.float64), IMAGE_SHAPE
-
-
-def _check_n_components(n_components):
-    if isinstance(n_components, bool) or not isinstance(n_components, (int, np.integer)) \
-            or n_components < 1:
-        raise ValueError(f"n_components must be an integer >= 1, got {n_components!r}.")
-    return int(n_components)
-
-
-def _check_count(n, name="n"):
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
-        raise ValueError(f"{name} must be a whole number of samples >= 0, got {n!r}.")
-    return int(n)
 
 
 def _clip_to_images(samples):
@@ -104,7 +92,7 @@ class PPCA:
     """
 
     def __init__(self, n_components):
-        self.n_components = _check_n_components(n_components)
+        self.n_components = check_count(n_components, "n_components", minimum=1)
 
     def fit(self, images):
         """Fit the model to ``images`` (see the class docstring for the accepted forms).
@@ -163,7 +151,7 @@ class PPCA:
             Image models: float32 ``(n, 28, 28, 1)`` (in [-1, 1] when clipped). Flat models:
             float64 ``(n, D)``.
         """
-        raw = self._raw_samples(_check_count(n), seed, noise)
+        raw = self._raw_samples(check_count(n, "n"), seed, noise)
         samples, clipped = _finish(raw, self.image_shape_, clip)
         if clipped is not None:
             self.clipped_fraction_ = clipped
@@ -219,7 +207,7 @@ class ClassConditionalPPCA:
     """
 
     def __init__(self, n_components):
-        self.n_components = _check_n_components(n_components)
+        self.n_components = check_count(n_components, "n_components", minimum=1)
 
     def fit(self, images, labels):
         """Fit one PPCA per class on ``images`` (any form ``PPCA.fit`` takes) and ``labels``.
@@ -228,7 +216,7 @@ class ClassConditionalPPCA:
             ValueError: for labels that are not whole numbers of shape ``(N,)``, or a class
                 with too few images (each needs more than ``n_components``).
         """
-        labels = _check_labels(labels, len(images), "fit")
+        labels = check_labels(labels, len(images), "labels", num_classes=None)
         self.classes_ = np.unique(labels)
         counts = {int(c): int(np.sum(labels == c)) for c in self.classes_}
         too_few = {c: count for c, count in counts.items() if count <= self.n_components}
@@ -260,10 +248,10 @@ class ClassConditionalPPCA:
         if not hasattr(self, "models_"):
             raise NotFittedError("This ClassConditionalPPCA is not fitted yet; call "
                                  "fit(images, labels) first.")
-        n = _check_count(n)
+        n = check_count(n, "n")
         if labels is None:
             labels = self.classes_[np.arange(n) * len(self.classes_) // max(n, 1)]
-        labels = _check_labels(labels, n, "sample")
+        labels = check_labels(labels, n, "labels", num_classes=None)
         unknown = np.setdiff1d(labels, self.classes_)
         if unknown.size:
             raise ValueError(f"sample got labels {unknown.tolist()} that the model was not "
@@ -279,15 +267,3 @@ class ClassConditionalPPCA:
         if clipped is not None:
             self.clipped_fraction_ = clipped
         return samples, labels
-
-
-def _check_labels(labels, n, method):
-    labels = np.asarray(labels)
-    if labels.shape != (n,):
-        raise ValueError(f"{method} expects labels of shape ({n},), one per sample, got "
-                         f"{labels.shape}.")
-    if n and not np.issubdtype(labels.dtype, np.integer):
-        if not (np.issubdtype(labels.dtype, np.number) and np.all(np.mod(labels, 1) == 0)):
-            raise ValueError(f"{method} expects whole-number class labels, got {labels.dtype} "
-                             f"values that are not whole numbers.")
-    return labels.astype(np.int64)

@@ -16,6 +16,8 @@ fi
 export MPLBACKEND="${MPLBACKEND:-Agg}"
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
 
+echo "== lint (ruff, configured in pyproject.toml)"
+.venv/bin/ruff check gankit tests benchmarks
 echo "== unit tests, TensorFlow backend"
 KERAS_BACKEND=tensorflow .venv/bin/python -m pytest -q -p no:cacheprovider tests
 if [ -x .venv-notf/bin/python ]; then
@@ -23,7 +25,7 @@ if [ -x .venv-notf/bin/python ]; then
     KERAS_BACKEND=jax .venv-notf/bin/python -m pytest -q -p no:cacheprovider tests
     echo "== trainer tests, PyTorch backend (no TensorFlow installed)"
     KERAS_BACKEND=torch .venv-notf/bin/python -m pytest -q -p no:cacheprovider \
-        tests/test_gan.py tests/test_models.py
+        tests/test_gan.py tests/test_models.py tests/test_checkpoint.py
 else
     echo "== skipping the JAX and PyTorch runs: .venv-notf is missing (see the README)"
 fi

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from gankit import augment
+from gankit.studies import augment
 from gankit.data import to_model_range
 
 

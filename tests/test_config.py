@@ -1,4 +1,4 @@
-"""Quick mode: one switch, read in one place."""
+"""The settings: one switch (GANKIT_SETTING, with GANKIT_QUICK as a synonym), read in one place."""
 
 import dataclasses
 
@@ -6,37 +6,94 @@ import pytest
 
 import gankit
 from gankit import config
+from gankit.studies import augmentation, robustness
+
+
+@pytest.fixture
+def no_switch(monkeypatch):
+    monkeypatch.delenv("GANKIT_SETTING", raising=False)
+    monkeypatch.delenv("GANKIT_QUICK", raising=False)
+    return monkeypatch
 
 
 @pytest.mark.parametrize("value, quick", [("1", True), ("true", True), ("YES", True),
                                           ("0", False), ("", False), ("off", False)])
-def test_the_switch_chooses_the_setting(monkeypatch, value, quick):
-    monkeypatch.setenv("GANKIT_QUICK", value)
+def test_the_quick_switch_still_chooses_quick(no_switch, value, quick):
+    no_switch.setenv("GANKIT_QUICK", value)
+    no_switch.setattr(config, "_gpu_seen", lambda: False)
     assert config.quick_mode() is quick
     assert gankit.settings().quick is quick
+    assert (gankit.settings() is config.QUICK) is quick
 
 
-def test_unset_means_the_full_setting(monkeypatch):
-    monkeypatch.delenv("GANKIT_QUICK", raising=False)
-    assert gankit.settings() is config.FULL
+@pytest.mark.parametrize("name", ["quick", "laptop", "full", "LAPTOP"])
+def test_gankit_setting_chooses_by_name(no_switch, name):
+    no_switch.setenv("GANKIT_SETTING", name)
+    assert gankit.settings() is config.BY_NAME[name.lower()]
+    assert config.choose_setting() == (name.lower(), f"GANKIT_SETTING={name.lower()}")
 
 
-def test_unknown_value_is_an_error(monkeypatch):
-    monkeypatch.setenv("GANKIT_QUICK", "maybe")
-    with pytest.raises(ValueError, match="set it to 1 for quick mode"):
+@pytest.mark.parametrize("gpu, expected", [(True, "full"), (False, "laptop")])
+def test_unset_chooses_by_the_device_and_says_why(no_switch, gpu, expected):
+    no_switch.setattr(config, "_gpu_seen", lambda: gpu)
+    name, reason = config.choose_setting()
+    assert name == expected and ("a GPU is visible" if gpu else "no GPU is visible") in reason
+    assert gankit.settings() is config.BY_NAME[expected]
+    assert f"setting: {expected} ({reason})" in config.describe()
+
+
+def test_the_device_check_runs_on_this_backend(no_switch):
+    assert config._gpu_seen() in (True, False)
+
+
+@pytest.mark.parametrize("variable, value, message", [
+    ("GANKIT_SETTING", "fast", "one of quick, laptop, full"),
+    ("GANKIT_QUICK", "maybe", "set it to 1 for quick mode"),
+])
+def test_unknown_values_are_errors(no_switch, variable, value, message):
+    no_switch.setenv(variable, value)
+    with pytest.raises(ValueError, match=message):
+        gankit.settings()
+
+
+def test_quick_and_another_setting_disagree(no_switch):
+    no_switch.setenv("GANKIT_QUICK", "1")
+    no_switch.setenv("GANKIT_SETTING", "full")
+    with pytest.raises(ValueError, match="unset one of them"):
         gankit.settings()
 
 
 def test_quick_is_smaller_everywhere_and_full_uses_all_of_mnist():
-    full, quick = config.FULL, config.QUICK
+    full, laptop, quick = config.FULL, config.LAPTOP, config.QUICK
     assert (full.n_train, full.n_test, full.n_samples) == (60_000, 10_000, 10_000)
+    assert laptop.n_train == full.n_train and laptop.n_samples == full.n_samples
     assert quick.n_train < full.n_train and quick.n_samples < full.n_samples
-    assert all(quick.epochs[m] < full.epochs[m] for m in full.epochs)
-    assert set(quick.noise_fractions) <= set(full.noise_fractions)
-    assert [f.name for f in dataclasses.fields(full)] == [f.name for f in dataclasses.fields(quick)]
-    assert set(full.noise_fractions) >= {0.0, 0.05, 0.10, 0.20, 0.30, 0.50, 0.75}
+    assert all(quick.epochs[m] < laptop.epochs[m] <= full.epochs[m] for m in full.epochs)
+    fields = [f.name for f in dataclasses.fields(full)]
+    assert fields == [f.name for f in dataclasses.fields(quick)]
+    assert set(robustness.SIZES["quick"].fractions) <= set(robustness.SIZES["full"].fractions)
+    assert set(robustness.SIZES["full"].fractions) >= {0.0, 0.05, 0.10, 0.20, 0.30, 0.50, 0.75}
+    for study in (robustness, augmentation):
+        assert set(study.SIZES) == set(config.SETTINGS)
 
 
-def test_explicit_argument_overrides_the_environment(monkeypatch):
-    monkeypatch.setenv("GANKIT_QUICK", "1")
+def test_each_settings_sizes_reach_the_studies(no_switch):
+    for name in config.SETTINGS:
+        no_switch.setenv("GANKIT_SETTING", name)
+        assert robustness.sizes() is robustness.SIZES[name]
+        assert augmentation.sizes() is augmentation.SIZES[name]
+
+
+def test_explicit_argument_overrides_the_environment(no_switch):
+    no_switch.setenv("GANKIT_QUICK", "1")
     assert config.settings(quick=False) is config.FULL
+    assert config.settings("laptop") is config.LAPTOP
+    with pytest.raises(ValueError, match="Unknown setting"):
+        config.settings("huge")
+
+
+def test_runs_dir_follows_its_variable(monkeypatch):
+    monkeypatch.delenv("GANKIT_RUNS_DIR", raising=False)
+    assert config.runs_dir() == "runs"
+    monkeypatch.setenv("GANKIT_RUNS_DIR", "/content/drive/MyDrive/gankit-runs")
+    assert config.runs_dir() == "/content/drive/MyDrive/gankit-runs"

@@ -1,14 +1,12 @@
 """The shipped MNIST evaluator, on the current Keras backend (run the file once per backend)."""
 
 import json
-import os
-from pathlib import Path
 
 import numpy as np
 import pytest
 import keras
 
-from gankit import evaluator
+from gankit.evaluation import classifier as evaluator, retrain
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +100,8 @@ def test_missing_weights_file_says_how_to_train(tmp_path):
 def test_train_evaluator_saves_weights_and_reference_scores(tmp_path, monkeypatch,
                                                              shared_data_dir):
     import functools
-    from gankit import data, metrics
+    from gankit import data
+    from gankit.evaluation import reference as metrics
     root = shared_data_dir
     real_load = data.load_mnist
 
@@ -111,9 +110,9 @@ def test_train_evaluator_saves_weights_and_reference_scores(tmp_path, monkeypatc
         return images[:3000], labels[:3000]
 
     monkeypatch.setattr(data, "load_mnist", small_load)
-    monkeypatch.setattr(metrics, "compute_reference_scores",
+    monkeypatch.setattr(retrain, "compute_reference_scores",
                         functools.partial(metrics.compute_reference_scores, n=500))
-    result = evaluator.train_evaluator(epochs=1, path=tmp_path / "ev.weights.h5", verbose=0)
+    result = retrain.train_evaluator(epochs=1, path=tmp_path / "ev.weights.h5", verbose=0)
     assert 0.3 < result["test_accuracy"] <= 1.0 and result["backend"] == keras.backend.backend()
     loaded = evaluator.load_evaluator(tmp_path / "ev.weights.h5")
     test_images, test_labels = small_load("test")
@@ -121,4 +120,4 @@ def test_train_evaluator_saves_weights_and_reference_scores(tmp_path, monkeypatc
     rows = metrics.reference_scores(tmp_path / "reference_scores.json")
     assert set(rows) == {"real_train", "uniform_noise", "single_digit"}
     with pytest.raises(ValueError, match=".weights.h5"):
-        evaluator.train_evaluator(path=tmp_path / "ev.h5")
+        retrain.train_evaluator(path=tmp_path / "ev.h5")

@@ -82,7 +82,7 @@ def test_interrupted_fit_resumes_like_an_uninterrupted_one(tmp_path):
     with pytest.raises(KeyboardInterrupt):
         interrupted.fit(x, batch_size=16, epochs=4, shuffle=shuffle, verbose=0,
                         callbacks=[callbacks.Checkpoint(tmp_path / "run"), Interrupt(2)])
-    meta = json.loads((tmp_path / "run" / "training_metadata.json").read_text())
+    meta = json.loads((tmp_path / "run" / "checkpoint.json").read_text())
     assert meta["epoch"] == 2
 
     keras.utils.set_random_seed(99)  # a new session: different global random state
@@ -112,12 +112,16 @@ def test_nan_stops_training_and_keeps_last_good_checkpoint(tmp_path):
     gan = tiny_gan()
     x, _ = data()
     gan.fit(x, batch_size=16, epochs=1, verbose=0, callbacks=[callbacks.Checkpoint(tmp_path)])
-    good = (tmp_path / "latest.weights.h5").read_bytes()
+    weights_file = lambda: tmp_path / saved()["folder"] / "gan.weights.h5"
+    saved = lambda: json.loads((tmp_path / "checkpoint.json").read_text())
+    good = weights_file().read_bytes()
     diverging(gan)
+    # resume=False: the recompiled GAN is another run, trained on from where it is now
     with pytest.raises(callbacks.TrainingDiverged, match=r"(d|g)_loss=(nan|inf)"):
-        gan.fit(x, batch_size=16, epochs=3, verbose=0, callbacks=[callbacks.Checkpoint(tmp_path)])
-    assert (tmp_path / "latest.weights.h5").read_bytes() == good
-    assert json.loads((tmp_path / "training_metadata.json").read_text())["epoch"] == 1
+        gan.fit(x, batch_size=16, epochs=3, verbose=0,
+                callbacks=[callbacks.Checkpoint(tmp_path, resume=False)])
+    assert weights_file().read_bytes() == good
+    assert saved()["epoch"] == 1
 
 
 def test_stop_on_nan_without_checkpoint():

@@ -1,12 +1,10 @@
 """Scores of generated digits: constructed inputs with known answers, then real images."""
 
-import os
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from gankit import metrics
+from gankit.evaluation import reference, scores as metrics
 
 
 def one_hot_over(k, n=1000):
@@ -154,7 +152,7 @@ def test_score_images_n_takes_the_first_images(mnist):
 
 
 def test_reference_scores_order_ceiling_above_floors():
-    rows = metrics.reference_scores()
+    rows = reference.reference_scores()
     real, noise, single = rows["real_train"], rows["uniform_noise"], rows["single_digit"]
     assert real["classifier_score"] > 9.5 and real["covered"] == 10
     assert single["covered"] == 1 and single["classifier_score"] < 1.01

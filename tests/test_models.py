@@ -42,7 +42,7 @@ def test_dcgan_resize_variant_and_sizes():
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda: models.build_pair("resnet"), "Unknown model kind"),
+    (lambda: models.build_pair("resnet"), "Unknown model family"),
     (lambda: models.build_dcgan_generator(upsampling="bilinear"), "upsampling"),
     (lambda: models.build_dcgan_generator(filters=(8, 8)), "three channel counts"),
     (lambda: models.build_vanilla_generator(latent_dim=0), "latent_dim"),

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from gankit import data, noise
-from gankit.noise import corrupted_count, make_noisy_dataset
+from gankit import data
+from gankit.studies import noise
+from gankit.studies.noise import corrupted_count, make_noisy_dataset
 
 
 def digits(n=50, seed=0):
@@ -223,7 +224,7 @@ def test_bad_sigma(option, value):
     (np.zeros((28, 28), np.uint8), r"shape \(N, 28, 28\)"),
     (np.zeros((5, 784), np.uint8), "reshape"),
     (np.zeros((5, 28, 28, 3), np.uint8), r"\(N, 28, 28, 1\)"),
-    (np.zeros((5, 28, 28), np.int64), "uint8 in 0..255 or float32/float64"),
+    (np.zeros((5, 28, 28), np.int64), r"uint8 images in 0..255 or float images \(float32/float64\)"),
     (np.zeros((5, 28, 28), np.float16), "float32/float64"),
     (np.full((5, 28, 28), 255.0, np.float32), r"not all in \[-1, 1\]"),
     (np.full((5, 28, 28), np.nan, np.float32), "NaN"),
@@ -247,13 +248,13 @@ def test_too_few_letters_says_how_many_are_available():
 
 
 def test_unknown_kind_mode_and_options():
-    with pytest.raises(ValueError, match="Unknown kind 'salt'.*'gaussian'.*'emnist'"):
+    with pytest.raises(ValueError, match="Unknown corruption 'salt'.*'gaussian'.*'letters'"):
         make_noisy_dataset(digits(5), "salt", 0.5)
     with pytest.raises(ValueError, match="Unknown mode 'append'.*'replace'.*'add'"):
         make_noisy_dataset(digits(5), "emnist", 0.5, mode="append", letters=letters(5))
     with pytest.raises(ValueError, match="Unknown option.*sigma.*blur_sigma and std"):
         make_noisy_dataset(digits(5), "gaussian", 0.5, sigma=1.0)
-    with pytest.raises(ValueError, match="Unknown option.*mode.*kind='gaussian'"):
+    with pytest.raises(ValueError, match="Unknown option.*mode.*corruption='gaussian'"):
         make_noisy_dataset(digits(5), "gaussian", 0.5, mode="add")
     with pytest.raises(ValueError, match="Unknown option.*std.*letters and mode"):
         make_noisy_dataset(digits(5), "emnist", 0.5, std=0.1, letters=letters(5))

@@ -8,7 +8,7 @@ import keras
 import pytest
 from scipy import ndimage
 
-from gankit import ambient, noise, robustness
+from gankit.studies import ambient, detectors, noise, robustness
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def digits(shared_data_dir):
 
 @pytest.fixture(scope="module")
 def evaluator():
-    from gankit.evaluator import load_evaluator
+    from gankit.evaluation import load_evaluator
     try:
         return load_evaluator()
     except FileNotFoundError as error:
@@ -109,7 +109,7 @@ def test_interrupted_sweep_continues_where_it_stopped(data_env, fake_training, t
 
 
 @pytest.mark.parametrize("kind, fractions, options, message", [
-    ("salt", (0.0,), {}, "Unknown kind"),
+    ("salt", (0.0,), {}, "Unknown corruption"),
     ("gaussian", (0.0, 1.5), {}, r"\[0, 1\]"),
     ("gaussian", (-0.1,), {}, r"\[0, 1\]"),
     ("emnist", (0.0, 1.0), {"mode": "add"}, "infinitely many"),
@@ -175,13 +175,13 @@ def test_cleaning_counts_dropped_digits_and_kept_letters():
     images = np.zeros((10, 28, 28), dtype=np.uint8)
     mask = np.array([0, 0, 0, 0, 0, 0, 1, 1, 1, 1], dtype=bool)  # the last four are letters
     images[[0, 1, 2, 6, 7], 0, 0] = 255  # three confident digits, two confident letters
-    kept, keep, report = ambient.clean_with_evaluator(images, mask,
+    kept, keep, report = detectors.clean_with_evaluator(images, mask,
                                                       evaluator=ConfidentWhenMarked())
     assert keep.tolist() == [1, 1, 1, 0, 0, 0, 1, 1, 0, 0] and len(kept) == 5
     assert report["digits_dropped"] == 3 and report["letters_kept"] == 2
     assert report["digit_drop_rate"] == 0.5 and report["letter_keep_rate"] == 0.5
     with pytest.raises(ValueError, match="one entry per image"):
-        ambient.clean_with_evaluator(images, mask[:5], evaluator=ConfidentWhenMarked())
+        detectors.clean_with_evaluator(images, mask[:5], evaluator=ConfidentWhenMarked())
 
 
 def test_cleaning_real_letters(digits, evaluator, shared_data_dir):
@@ -189,7 +189,7 @@ def test_cleaning_real_letters(digits, evaluator, shared_data_dir):
     letters = data.load_emnist_letters("train", data_dir=shared_data_dir / "letters-standin",
                                        verbose=False)[0]
     noisy, mask = noise.make_noisy_dataset(digits, "emnist", 0.3, letters=letters)
-    _, keep, report = ambient.clean_with_evaluator(noisy, mask, evaluator=evaluator)
+    _, keep, report = detectors.clean_with_evaluator(noisy, mask, evaluator=evaluator)
     assert report["n_kept"] == keep.sum() == report["letters_kept"] + report["digits"] - report[
         "digits_dropped"]
     assert report["digit_drop_rate"] < 0.05 and report["letter_keep_rate"] < 0.9
@@ -198,7 +198,7 @@ def test_cleaning_real_letters(digits, evaluator, shared_data_dir):
 def test_detectors_measure_a_known_share(digits, evaluator, shared_data_dir):
     from gankit import data
     train, test = digits[:300], digits[300:]
-    detector = ambient.fit_noise_detector(train, test)
+    detector = detectors.fit_noise_detector(train, test)
     assert detector.tpr > 0.95 and detector.fpr < 0.05
     mixed, mask = noise.make_noisy_dataset(test, "gaussian", 0.3, seed=7)
     measured = detector.share(mixed)
@@ -206,7 +206,7 @@ def test_detectors_measure_a_known_share(digits, evaluator, shared_data_dir):
     assert abs(measured["mean_level"] - mask.mean()) < 0.05
     letters = data.load_emnist_letters("train", data_dir=shared_data_dir / "letters-standin",
                                        verbose=False)[0]
-    letter_detector = ambient.fit_letter_detector(train, letters[:300], test, letters[-300:],
+    letter_detector = detectors.fit_letter_detector(train, letters[:300], test, letters[-300:],
                                                   evaluator=evaluator)
     assert letter_detector.tpr > 0.8 and letter_detector.fpr < 0.2
     mixed, mask = noise.make_noisy_dataset(test, "emnist", 0.3, seed=7, letters=letters[-300:])
@@ -216,10 +216,10 @@ def test_detectors_measure_a_known_share(digits, evaluator, shared_data_dir):
 
 
 def test_corrected_share():
-    assert ambient._corrected_share(0.1, tpr=0.9, fpr=0.1) == 0.0
-    assert ambient._corrected_share(0.9, tpr=0.9, fpr=0.1) == 1.0
-    assert ambient._corrected_share(0.34, tpr=0.9, fpr=0.1) == pytest.approx(0.3)
-    assert np.isnan(ambient._corrected_share(0.5, tpr=0.5, fpr=0.5))
+    assert detectors._corrected_share(0.1, tpr=0.9, fpr=0.1) == 0.0
+    assert detectors._corrected_share(0.9, tpr=0.9, fpr=0.1) == 1.0
+    assert detectors._corrected_share(0.34, tpr=0.9, fpr=0.1) == pytest.approx(0.3)
+    assert np.isnan(detectors._corrected_share(0.5, tpr=0.5, fpr=0.5))
 
 
 def test_noise_aware_sweep_trains_for_real(data_env, evaluator, tmp_path):

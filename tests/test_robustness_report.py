@@ -2,7 +2,7 @@
 
 import pytest
 
-from gankit import robustness_report
+from gankit.studies import robustness_report
 
 
 def record(fraction, seed, fd, recognisable, kind="gaussian", aware=False):

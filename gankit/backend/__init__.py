@@ -1,27 +1,26 @@
-"""The backend-specific half of a GAN training step.
+"""The backend-specific half of a GAN training step, chosen once, when gankit is imported.
 
 Keras 3 runs on TensorFlow, JAX and PyTorch; the three differ in how gradients are computed
 and applied (a gradient tape, a pure function of the weights, ``backward()``). Each file here
-holds one backend's version of ``train_step``; this module picks the one for
-``keras.backend.backend()``, the way Keras itself does in ``keras/src/backend/<name>/``.
+holds one backend's ``GANTrainer``, a mixin with that backend's ``train_step``; ``gankit.gan.GAN``
+inherits from the one picked below, the way ``keras.Model`` inherits from Keras's own
+``keras/src/backend/<name>/trainer.py``. A reader of one backend file sees only that backend.
 
 Introduced in notebook 01.
 """
 
 import keras
 
+_BACKEND = keras.backend.backend()
+if _BACKEND == "tensorflow":
+    from gankit.backend.tensorflow import GANTrainer
+elif _BACKEND == "jax":
+    from gankit.backend.jax import GANTrainer
+elif _BACKEND == "torch":
+    from gankit.backend.torch import GANTrainer
+else:
+    raise ValueError(
+        f"gankit trains GANs on the tensorflow, jax and torch backends; the current Keras "
+        f"backend is {_BACKEND!r}. Set KERAS_BACKEND to one of those before importing keras.")
 
-def train_step(gan, *args):
-    """Run one GAN training step on the current backend (called by ``GAN.train_step``)."""
-    name = keras.backend.backend()
-    if name == "tensorflow":
-        from gankit.backend import tensorflow as implementation
-    elif name == "jax":
-        from gankit.backend import jax as implementation
-    elif name == "torch":
-        from gankit.backend import torch as implementation
-    else:
-        raise ValueError(
-            f"gankit trains GANs on the tensorflow, jax and torch backends; the current Keras "
-            f"backend is {name!r}. Set KERAS_BACKEND to one of those before importing keras.")
-    return implementation.train_step(gan, *args)
+__all__ = ["GANTrainer"]

@@ -1,77 +1,79 @@
 """A GAN training step on the JAX backend: a pure function of the training state.
 
-Keras's JAX loop passes ``train_step`` the values of every variable (``state``) and expects
-the new values back. Here each network's loss runs inside a ``keras.StatelessScope`` that maps
-the model's variables to those values, so the shared loss code in ``gankit.gan`` runs
-unchanged; ``jax.value_and_grad`` differentiates it with respect to one network's weights,
-and that network's optimizer is applied with ``stateless_apply``. ``GAN.compile`` makes
-``model.optimizer.variables`` list both optimizers' variables, so both states are carried
-from step to step and checkpointed.
+Keras's JAX loop passes ``train_step`` the values of every variable (``state``) and expects the
+new values back. Each network's loss runs inside a ``keras.StatelessScope`` that maps the
+model's variables to those values, so the shared loss code of ``gankit.gan`` runs unchanged;
+``jax.value_and_grad`` differentiates it with respect to one network's weights, and that
+network's optimizer is applied with ``stateless_apply``. ``GAN.compile`` gives Keras one
+``keras.optimizers.MultiOptimizer`` holding both optimizers, so both states travel in
+``state`` and are checkpointed; each optimizer's values are found by variable, not position.
 """
 
 import jax
 import keras
 
 
-def _loss_and_gradients(gan, loss_fn, weights, values, args):
-    """Evaluate ``loss_fn(*args)`` statelessly; differentiate it w.r.t. ``weights``.
+class GANTrainer:
+    """``train_step`` for ``gankit.gan.GAN`` on JAX (one batch from ``fit``)."""
 
-    Returns ``(outputs, updated_values, gradients)`` where ``updated_values`` maps variable ids
-    to the non-trainable values the call changed (random-seed states, batch-norm statistics).
-    """
-    differentiated = {id(w) for w in weights}
-    others = [(v, values[id(v)]) for v in gan.variables if id(v) not in differentiated]
+    def train_step(self, state, data):
+        trainable, non_trainable, optimizer_values, metric_values = state
+        values = self._by_id(self.trainable_variables, trainable)
+        values.update(self._by_id(self.non_trainable_variables, non_trainable))
+        values.update(self._by_id(self.optimizer.variables, optimizer_values))
+        real, labels = self.unpack(data)
 
-    def pure(weight_values):
-        mapping = others + list(zip(weights, weight_values))
+        # Train the discriminator: real batch against a generated one (G held fixed).
+        (d_loss, d_real, d_fake), gradients = self._loss_and_gradients(
+            self.discriminator_loss, self.discriminator.trainable_variables, values, real, labels)
+        self._apply_gradients(self.d_optimizer, self.discriminator.trainable_variables, gradients, values)
+
+        # Train the generator: a fresh batch, scored by the updated discriminator.
+        g_loss, gradients = self._loss_and_gradients(
+            self.generator_loss, self.generator.trainable_variables, values, real, labels)
+        self._apply_gradients(self.g_optimizer, self.generator.trainable_variables, gradients, values)
+
+        # Report the losses and D's verdicts, updating the metrics' values statelessly.
+        mapping = list(zip(self.metrics_variables, metric_values))
         with keras.StatelessScope(state_mapping=mapping) as scope:
-            outputs = loss_fn(*args)
-        changed = {id(v): scope.get_current_value(v) for v in gan.non_trainable_variables}
-        loss = outputs[0] if isinstance(outputs, tuple) else outputs
-        return loss, (outputs, changed)
+            logs = self.update_metrics(d_loss, g_loss, d_real, d_fake)
+        metric_values = [scope.get_current_value(v) for v in self.metrics_variables]
+        return logs, ([values[id(v)] for v in self.trainable_variables],
+                      [values[id(v)] for v in self.non_trainable_variables],
+                      [values[id(v)] for v in self.optimizer.variables], metric_values)
 
-    (_, (outputs, changed)), gradients = jax.value_and_grad(pure, has_aux=True)(
-        [values[id(w)] for w in weights])
-    return outputs, changed, gradients
+    @staticmethod
+    def _by_id(variables, arrays):
+        return {id(v): value for v, value in zip(variables, arrays)}
 
+    def _loss_and_gradients(self, loss_fn, weights, values, *args):
+        """``loss_fn(*args)`` evaluated statelessly, and its gradient w.r.t. ``weights``.
 
-def _apply(optimizer, optimizer_values, weights, values, gradients):
-    new_weights, new_optimizer_values = optimizer.stateless_apply(
-        optimizer_values, gradients, [values[id(w)] for w in weights])
-    values.update({id(w): value for w, value in zip(weights, new_weights)})
-    return new_optimizer_values
+        ``values`` (variable id -> value) is updated in place with the non-trainable values the
+        call changed (random-seed states, batch-norm statistics).
+        """
+        differentiated = {id(w) for w in weights}
+        others = [(v, values[id(v)]) for v in self.variables if id(v) not in differentiated]
 
+        def pure(weight_values):
+            with keras.StatelessScope(state_mapping=others + list(zip(weights, weight_values))) \
+                    as scope:
+                outputs = loss_fn(*args)
+            changed = {id(v): scope.get_current_value(v) for v in self.non_trainable_variables}
+            loss = outputs[0] if isinstance(outputs, tuple) else outputs
+            return loss, (outputs, changed)
 
-def train_step(gan, state, data):
-    trainable, non_trainable, optimizer_values, metric_values = state
-    values = {id(v): value for v, value in zip(gan.trainable_variables, trainable)}
-    values.update({id(v): value for v, value in zip(gan.non_trainable_variables, non_trainable)})
-    real, labels = gan.unpack(data)
-    n_d = len(gan.d_optimizer.variables)
+        (_, (outputs, changed)), gradients = jax.value_and_grad(pure, has_aux=True)(
+            [values[id(w)] for w in weights])
+        values.update(changed)
+        return outputs, gradients
 
-    d_weights = gan.discriminator.trainable_variables
-    (d_loss, d_real, d_fake), changed, gradients = _loss_and_gradients(
-        gan, gan.discriminator_loss, d_weights, values, (real, labels))
-    values.update(changed)
-    d_optimizer_values = _apply(gan.d_optimizer, optimizer_values[:n_d], d_weights, values,
-                                gradients)
-
-    g_weights = gan.generator.trainable_variables
-    g_loss, changed, gradients = _loss_and_gradients(
-        gan, gan.generator_loss, g_weights, values, (real, labels))
-    values.update(changed)
-    g_optimizer_values = _apply(gan.g_optimizer, optimizer_values[n_d:], g_weights, values,
-                                gradients)
-
-    new_metric_values, logs, start = [], {}, 0
-    for metric, value in zip(gan.metrics, (d_loss, g_loss, d_real, d_fake)):
-        own = metric_values[start:start + len(metric.variables)]
-        start += len(own)
-        own = metric.stateless_update_state(own, value)
-        logs[metric.name] = metric.stateless_result(own)
-        new_metric_values += own
-    state = ([values[id(v)] for v in gan.trainable_variables],
-             [values[id(v)] for v in gan.non_trainable_variables],
-             list(d_optimizer_values) + list(g_optimizer_values),
-             new_metric_values)
-    return logs, state
+    @staticmethod
+    def _apply_gradients(optimizer, weights, gradients, values):
+        """Apply ``optimizer`` to ``weights`` statelessly, updating ``values`` in place."""
+        new_weights, new_optimizer_values = optimizer.stateless_apply(
+            [values[id(v)] for v in optimizer.variables], gradients,
+            [values[id(w)] for w in weights])
+        values.update({id(w): value for w, value in zip(weights, new_weights)})
+        values.update({id(v): value for v, value in zip(optimizer.variables,
+                                                         new_optimizer_values)})

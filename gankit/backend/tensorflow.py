@@ -3,15 +3,23 @@
 import tensorflow as tf
 
 
-def train_step(gan, data):
-    real, labels = gan.unpack(data)
-    discriminator_weights = gan.discriminator.trainable_weights
-    with tf.GradientTape() as tape:
-        d_loss, d_real, d_fake = gan.discriminator_loss(real, labels)
-    gan.d_optimizer.apply(tape.gradient(d_loss, discriminator_weights), discriminator_weights)
+class GANTrainer:
+    """``train_step`` for ``gankit.gan.GAN`` on TensorFlow (one batch from ``fit``)."""
 
-    generator_weights = gan.generator.trainable_weights
-    with tf.GradientTape() as tape:
-        g_loss = gan.generator_loss(real, labels)
-    gan.g_optimizer.apply(tape.gradient(g_loss, generator_weights), generator_weights)
-    return gan.update_metrics(d_loss, g_loss, d_real, d_fake)
+    def train_step(self, data):
+        real, labels = self.unpack(data)
+
+        # Train the discriminator: real batch against a generated one (G held fixed).
+        d_weights = self.discriminator.trainable_weights
+        with tf.GradientTape() as tape:
+            d_loss, d_real, d_fake = self.discriminator_loss(real, labels)
+        self.d_optimizer.apply(tape.gradient(d_loss, d_weights), d_weights)
+
+        # Train the generator: a fresh batch, scored by the updated discriminator.
+        g_weights = self.generator.trainable_weights
+        with tf.GradientTape() as tape:
+            g_loss = self.generator_loss(real, labels)
+        self.g_optimizer.apply(tape.gradient(g_loss, g_weights), g_weights)
+
+        # Report the losses and D's verdicts (epoch means in the progress bar and the logs).
+        return self.update_metrics(d_loss, g_loss, d_real, d_fake)

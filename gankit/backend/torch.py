@@ -3,18 +3,28 @@
 import torch
 
 
-def _step(gan, loss, weights, optimizer):
-    gan.zero_grad()
-    loss.backward()
-    gradients = [weight.value.grad for weight in weights]
-    with torch.no_grad():
-        optimizer.apply(gradients, weights)
+class GANTrainer:
+    """``train_step`` for ``gankit.gan.GAN`` on PyTorch (one batch from ``fit``)."""
 
+    def train_step(self, data):
+        real, labels = self.unpack(data)
 
-def train_step(gan, data):
-    real, labels = gan.unpack(data)
-    d_loss, d_real, d_fake = gan.discriminator_loss(real, labels)
-    _step(gan, d_loss, gan.discriminator.trainable_weights, gan.d_optimizer)
-    g_loss = gan.generator_loss(real, labels)
-    _step(gan, g_loss, gan.generator.trainable_weights, gan.g_optimizer)
-    return gan.update_metrics(d_loss.detach(), g_loss.detach(), d_real.detach(), d_fake.detach())
+        # Train the discriminator: real batch against a generated one (G held fixed).
+        self.zero_grad()
+        d_loss, d_real, d_fake = self.discriminator_loss(real, labels)
+        d_loss.backward()
+        self._apply_gradients(self.d_optimizer, self.discriminator.trainable_weights)
+
+        # Train the generator: a fresh batch, scored by the updated discriminator.
+        self.zero_grad()
+        g_loss = self.generator_loss(real, labels)
+        g_loss.backward()
+        self._apply_gradients(self.g_optimizer, self.generator.trainable_weights)
+
+        # Report the losses and D's verdicts (epoch means in the progress bar and the logs).
+        return self.update_metrics(d_loss.detach(), g_loss.detach(), d_real.detach(),
+                                   d_fake.detach())
+
+    def _apply_gradients(self, optimizer, weights):
+        with torch.no_grad():
+            optimizer.apply([weight.value.grad for weight in weights], weights)

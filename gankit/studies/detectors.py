@@ -1,20 +1,16 @@
-"""Noise-aware training and the detectors that measure how much noise a generator reproduces.
+"""What a generator reproduces of the corruption, and cleaning a training set of letters.
 
-The robustness study (``gankit.robustness``) trains GANs on corrupted MNIST and asks two
-questions of each one: how good are its digits, and how much of the corruption does it copy?
-This module holds what answers the second question, and the two noise-aware options:
+The robustness study (``gankit.studies.robustness``) asks of each GAN trained on corrupted
+MNIST how much of the corruption it copies. This module answers it, and holds the letter
+contamination's noise-aware option:
 
-- ``GaussianCorruption``: a Keras layer that blurs and adds noise to a random share of images,
-  exactly as ``gankit.noise.make_noisy_dataset(kind="gaussian")`` corrupts the training set.
-  Given to ``GAN(..., corruption=layer)``, the discriminator sees generated images through the
-  same corruption as the data (AmbientGAN, Bora et al. 2018), so a generator of clean digits
-  is the one that matches the corrupted data best.
 - ``clean_with_evaluator``: drops training images that the shipped evaluator does not
-  recognise as a digit (the letter contamination's option).
+  recognise as a digit.
 - ``LetterDetector`` / ``fit_letter_detector``: a digit-versus-letter logistic regression on
   the evaluator's 128 features: the share of generated samples that are letters.
 - ``NoiseDetector`` / ``fit_noise_detector``: a per-image noise level from high-frequency
-  energy (``high_frequency_energy``), calibrated on clean and corrupted real images: the share that "looks corrupted".
+  energy (``high_frequency_energy``), calibrated on clean and corrupted real images: the share
+  that "looks corrupted".
 
 Both detectors err on real images too; they report their error rates on held-out real images
 and correct the observed share for them (``share``, see ``_corrected_share``).
@@ -24,95 +20,16 @@ Introduced in notebook 05.
 import math
 
 import numpy as np
-import keras
-from keras import ops
 from scipy import ndimage
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
-from gankit import noise
+from gankit.evaluation.classifier import load_evaluator, prepare_images
+from gankit.evaluation.scores import RECOGNISABLE_THRESHOLD
+from gankit.studies import noise
 
-TRUNCATE = 4.0  # scipy.ndimage.gaussian_filter's default: the kernel reaches 4 sigma
-CLEAN_THRESHOLD = 0.9  # the confidence of gankit.metrics.recognisable_fraction
-
-
-def gaussian_kernel(sigma, truncate=TRUNCATE):
-    """The 1-D kernel of ``scipy.ndimage.gaussian_filter``: float32 ``(2 r + 1,)``, sum 1,
-    with radius ``r = int(truncate * sigma + 0.5)``."""
-    radius = int(truncate * sigma + 0.5)
-    x = np.arange(-radius, radius + 1)
-    kernel = np.exp(-0.5 * x ** 2 / sigma ** 2)
-    return (kernel / kernel.sum()).astype("float32")
-
-
-def _reflect_index(size, radius):
-    """Indices that pad an axis by ``radius`` as scipy's mode 'reflect' does (d c b a | a b c d)."""
-    index = np.arange(-radius, size + radius) % (2 * size)
-    return np.where(index >= size, 2 * size - 1 - index, index).astype("int32")
-
-
-class GaussianCorruption(keras.layers.Layer):
-    """Corrupt each image with probability ``fraction``: Gaussian blur, pixel noise, clip.
-
-    The same process as ``make_noisy_dataset(images, "gaussian", fraction, blur_sigma=,
-    std=)`` on model-range images: a blur with ``scipy.ndimage.gaussian_filter``'s kernel
-    (truncated at 4 sigma) and border rule (mode "reflect"), then independent noise of standard
-    deviation ``std * 2`` (``std`` is a share of the value range [-1, 1]), then a clip to
-    [-1, 1]. Two differences, both in distribution only: each image is corrupted independently
-    with probability ``fraction`` (the data set corrupts exactly ``round(fraction * N)``), and
-    the blur runs in float32 (scipy: float64), which changes pixels by about 1e-7.
-
-    It corrupts in training and in inference alike: it models how the data were measured, it
-    is not a regulariser. Only ``keras.ops`` and a ``keras.random.SeedGenerator`` are used, so
-    it runs on every backend and a ``GAN`` checkpoint stores its random state.
-
-    Args:
-        fraction: probability in [0, 1] that an image is corrupted.
-        blur_sigma: blur in pixels (0: no blur); default ``gankit.noise.DEFAULT_BLUR_SIGMA``.
-        std: noise as a share of the value range (0: no noise); default
-            ``gankit.noise.DEFAULT_NOISE_STD``.
-        seed: seed of the layer's random generator.
-
-    Input and output: float32 ``(N, 28, 28, 1)`` in [-1, 1].
-    """
-
-    def __init__(self, fraction, blur_sigma=noise.DEFAULT_BLUR_SIGMA,
-                 std=noise.DEFAULT_NOISE_STD, seed=None, **kwargs):
-        super().__init__(**kwargs)
-        self.fraction = noise.check_fraction(fraction, "replace")
-        self.blur_sigma = noise.check_sigma(blur_sigma, "blur_sigma")
-        self.std = noise.check_sigma(std, "std")
-        self.seed = seed
-        self.seed_generator = keras.random.SeedGenerator(seed)
-        if self.blur_sigma > 0:
-            kernel = gaussian_kernel(self.blur_sigma)
-            self._rows = kernel.reshape(-1, 1, 1, 1)  # (k, 1, in, out) for ops.conv
-            self._cols = kernel.reshape(1, -1, 1, 1)
-            self._pad = _reflect_index(28, len(kernel) // 2)
-        self.built = True  # no weights; a built layer lets Keras trainers skip a symbolic build
-
-    def blur(self, images):
-        """The blur alone: float32 ``(N, 28, 28, 1)`` -> same shape (identity for sigma 0)."""
-        if self.blur_sigma == 0:
-            return images
-        x = ops.take(images, self._pad, axis=1)
-        x = ops.conv(x, self._rows, padding="valid", data_format="channels_last")
-        x = ops.take(x, self._pad, axis=2)
-        return ops.conv(x, self._cols, padding="valid", data_format="channels_last")
-
-    def call(self, images, training=None):
-        corrupted = self.blur(images)
-        if self.std > 0:
-            corrupted = corrupted + keras.random.normal(
-                ops.shape(images), stddev=2.0 * self.std, seed=self.seed_generator)
-        corrupted = ops.clip(corrupted, -1.0, 1.0)
-        draw = keras.random.uniform((ops.shape(images)[0], 1, 1, 1), seed=self.seed_generator)
-        return ops.where(draw < self.fraction, corrupted, images)
-
-    def compute_output_shape(self, input_shape):
-        return input_shape
-
-    def get_config(self):
-        return {**super().get_config(), "fraction": self.fraction,
-                "blur_sigma": self.blur_sigma, "std": self.std, "seed": self.seed}
+CLEAN_THRESHOLD = RECOGNISABLE_THRESHOLD  # keep what recognisable_fraction counts as a digit
 
 
 def clean_with_evaluator(images, mask=None, threshold=CLEAN_THRESHOLD, evaluator=None):
@@ -138,7 +55,6 @@ def clean_with_evaluator(images, mask=None, threshold=CLEAN_THRESHOLD, evaluator
     if not 0 < threshold <= 1:
         raise ValueError(f"threshold must be in (0, 1], got {threshold}; 0.9 is the default.")
     if evaluator is None:
-        from gankit.evaluator import load_evaluator
         evaluator = load_evaluator()
     keep = evaluator.predict_proba(images).max(axis=1) >= threshold
     report = {"threshold": threshold, "n_images": int(len(keep)), "n_kept": int(keep.sum()),
@@ -218,12 +134,7 @@ def fit_letter_detector(digits, letters, test_digits, test_letters, evaluator=No
         max_blur: largest blur sigma of the added copies (0: no copies).
         seed: seed of the blur sigmas.
     """
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
-    from gankit.evaluator import prepare_images
     if evaluator is None:
-        from gankit.evaluator import load_evaluator
         evaluator = load_evaluator()
     rng = np.random.default_rng(seed)
     features, is_letter = [], []
@@ -254,7 +165,6 @@ def high_frequency_energy(images, sigma=1.0):
     deviation, dominated by those edges, flagged 7% of clean test digits as noisy at the
     default corruption; the median flags none.)
     """
-    from gankit.evaluator import prepare_images
     x = prepare_images(images)[..., 0].astype("float64")
     residual = x - ndimage.gaussian_filter(x, sigma=(0, sigma, sigma), mode="reflect")
     return np.median(np.abs(residual).reshape(len(x), -1), axis=1)

@@ -1,12 +1,12 @@
 """Corrupted training sets for the noise-robustness study.
 
-``make_noisy_dataset(images, kind, fraction)`` returns a copy of ``images`` in which a chosen
+``make_noisy_dataset(images, corruption, fraction)`` returns a copy of ``images`` in which a chosen
 share is corrupted, and a boolean ``mask`` that says exactly which returned images those are.
 The study's conclusions depend on what "corrupted" means, so here is the precise definition.
 
 Two kinds of corruption:
 
-- ``kind="gaussian"``: each chosen image is blurred with a Gaussian kernel of ``blur_sigma``
+- ``corruption="gaussian"``: each chosen image is blurred with a Gaussian kernel of ``blur_sigma``
   pixels (``scipy.ndimage.gaussian_filter``, one image at a time, borders reflected), then every
   one of its 784 pixels gets independent Gaussian noise with standard deviation ``std``. The
   ``std`` is a fraction of the full value range, so it means the same for both image
@@ -14,14 +14,15 @@ Two kinds of corruption:
   0.25 * 2 = 0.5 for model-range floats. Values that the noise pushes outside the range are
   clipped to it (0..255 or [-1, 1]); this clip is part of the definition and the only clipping
   anywhere. uint8 results are then rounded to the nearest integer.
-- ``kind="emnist"``: chosen images are replaced by EMNIST letters (``mode="replace"``, the
+- ``corruption="letters"`` (or ``"emnist"``): chosen images are replaced by EMNIST letters
+  (``mode="replace"``, the
   default, which keeps the training-set size the same at every fraction), or letters are
   appended after the digits (``mode="add"``), as in the original study, which added 10,000
   EMNIST images to MNIST's 60,000 digits.
 
 Counts are exact, not random: with ``N`` input images,
 
-- ``mode="replace"`` and ``kind="gaussian"`` corrupt ``k = round(fraction * N)`` images, chosen
+- ``mode="replace"`` and ``corruption="gaussian"`` corrupt ``k = round(fraction * N)`` images, chosen
   uniformly at random without replacement; the result has ``N`` images;
 - ``mode="add"`` appends ``k = round(fraction * N / (1 - fraction))`` letters, so that letters
   make up ``k / (N + k)``, which is ``fraction`` up to rounding, of the ``N + k`` returned images.
@@ -41,15 +42,16 @@ at every larger one, and a study across fractions compares like with like.
 Introduced in notebook 00.
 """
 
-import math
-import numbers
-
 import numpy as np
 from scipy import ndimage
 
-KINDS = ("gaussian", "emnist")
+from gankit import data
+from gankit.checks import check_count, check_fraction, check_images, check_sigma  # noqa: F401
+
+CORRUPTIONS = ("gaussian", "letters")
+ALIASES = {"emnist": "letters"}  # the letters come from EMNIST Letters
 MODES = ("replace", "add")
-OPTIONS = {"gaussian": ("blur_sigma", "std"), "emnist": ("letters", "mode")}
+OPTIONS = {"gaussian": ("blur_sigma", "std"), "letters": ("letters", "mode")}
 
 # Defaults for the Gaussian corruption (the original study gave no sigmas). A blur of one pixel
 # softens the strokes (2 to 3 pixels wide in MNIST) without merging them; noise of 0.25 of the
@@ -60,44 +62,53 @@ DEFAULT_BLUR_SIGMA = 1.0
 DEFAULT_NOISE_STD = 0.25
 
 
+def check_corruption(corruption):
+    """``"gaussian"`` or ``"letters"`` (``"emnist"`` is accepted for letters), checked."""
+    corruption = ALIASES.get(corruption, corruption)
+    if corruption not in CORRUPTIONS:
+        raise ValueError(f"Unknown corruption {corruption!r}; use 'gaussian' (blur plus pixel "
+                         f"noise) or 'letters' (EMNIST letters; 'emnist' means the same).")
+    return corruption
+
+
 def corrupted_count(n_images, fraction, mode="replace"):
     """The exact number ``k`` of corrupted images that ``make_noisy_dataset`` produces.
 
     Args:
         n_images: number of input images ``N``.
         fraction: share of corrupted images in the returned set, in [0, 1] (``[0, 1)`` for add).
-        mode: ``"replace"`` (also the count for ``kind="gaussian"``): ``round(fraction * N)``;
+        mode: ``"replace"`` (also the count for ``corruption="gaussian"``): ``round(fraction * N)``;
             ``"add"``: ``round(fraction * N / (1 - fraction))`` letters appended to the ``N``.
     """
     if mode not in MODES:
         raise ValueError(f"Unknown mode {mode!r}; use 'replace' (letters take the place of "
                          f"digits) or 'add' (letters are appended after the digits).")
     fraction = check_fraction(fraction, mode)
-    if isinstance(n_images, bool) or not isinstance(n_images, numbers.Integral) or n_images < 0:
-        raise ValueError(f"n_images must be a whole number >= 0, got {n_images!r}.")
+    n_images = check_count(n_images, "n_images")
     if mode == "add":
         return round(fraction * n_images / (1.0 - fraction))
     return round(fraction * n_images)
 
 
-def make_noisy_dataset(images, kind, fraction, *, seed=0, **options):
+def make_noisy_dataset(images, corruption, fraction, *, seed=0, **options):
     """Corrupt a share ``fraction`` of ``images``; see the module docstring for the exact rules.
 
     Args:
         images: uint8 ``(N, 28, 28)`` in 0..255, or float32/float64 ``(N, 28, 28)`` or
             ``(N, 28, 28, 1)`` in [-1, 1] (the model range); ``(N, 28, 28, 1)`` uint8 works too.
-        kind: ``"gaussian"`` (blur, then pixel noise) or ``"emnist"`` (EMNIST letters).
+        corruption: ``"gaussian"`` (blur, then pixel noise) or ``"letters"`` (EMNIST letters;
+            ``"emnist"`` means the same).
         fraction: share of corrupted images in the returned set, in [0, 1]
             (``[0, 1)`` for ``mode="add"``, where 1 would need infinitely many letters).
         seed: seed of ``numpy.random.default_rng``; the same seed gives the same result.
-        **options: for ``kind="gaussian"``:
+        **options: for ``corruption="gaussian"``:
 
             - ``blur_sigma`` (default 1.0): standard deviation of the blur kernel in pixels;
               0 means no blur.
             - ``std`` (default 0.25): standard deviation of the pixel noise as a fraction of the
               full value range (255 for uint8, 2 for [-1, 1]); 0 means no noise.
 
-            for ``kind="emnist"``:
+            for ``corruption="letters"``:
 
             - ``letters``: letter images in either convention, ``(M, 28, 28[, 1])``, converted
               to the convention of ``images``; by default the train split of
@@ -119,13 +130,13 @@ def make_noisy_dataset(images, kind, fraction, *, seed=0, **options):
             negative ``blur_sigma``/``std``, images or letters of the wrong shape, dtype or
             range, or fewer letters than needed.
     """
-    images, had_channel = _check_images(images, "images")
-    if kind not in KINDS:
-        raise ValueError(f"Unknown kind {kind!r}; use 'gaussian' (blur plus pixel noise) or "
-                         f"'emnist' (EMNIST letters).")
+    images = check_images(images, "images", allow_empty=True)
+    had_channel = images.ndim == 4
+    images = images[..., 0] if had_channel else images
+    kind = check_corruption(corruption)
     unknown = sorted(set(options) - set(OPTIONS[kind]))
     if unknown:
-        raise ValueError(f"Unknown option(s) {', '.join(unknown)} for kind={kind!r}; it takes "
+        raise ValueError(f"Unknown option(s) {', '.join(unknown)} for corruption={kind!r}; it takes "
                          f"{' and '.join(OPTIONS[kind])}.")
     mode = options.get("mode", "replace")
     if mode not in MODES:
@@ -146,9 +157,8 @@ def make_noisy_dataset(images, kind, fraction, *, seed=0, **options):
 
     letters = options.get("letters")
     if letters is not None:
-        letters = _as_convention(_check_images(letters, "letters")[0], like=images)
+        letters = _as_convention(check_images(letters, "letters", channel="drop"), like=images)
     elif k > 0:
-        from gankit import data
         letters = _as_convention(data.load_emnist_letters("train")[0], like=images)
     if k > 0 and k > len(letters):
         raise ValueError(f"fraction={fraction} of {len(images):,} images needs {k:,} letters "
@@ -180,87 +190,10 @@ def _blur_and_noise(images, blur_sigma, std, rng):
     return values.astype(images.dtype)
 
 
-def _check_images(images, name):
-    """Validate an image array; return it as ``(N, 28, 28)`` and whether it had a channel axis."""
-    if isinstance(images, tuple):
-        raise ValueError(f"{name} is a tuple; pass the image array only, e.g. "
-                         f"images, labels = gankit.data.load_mnist(), then {name}=images.")
-    images = np.asarray(images)
-    had_channel = images.ndim == 4 and images.shape[3] == 1
-    if had_channel:
-        images = images[..., 0]
-    if images.ndim != 3 or images.shape[1:] != (28, 28):
-        raise ValueError(f"{name} must have shape (N, 28, 28) or (N, 28, 28, 1), got "
-                         f"{images.shape}; reshape flat rows with .reshape(-1, 28, 28).")
-    if images.dtype == np.uint8:
-        return images, had_channel
-    if images.dtype not in (np.float32, np.float64):
-        raise ValueError(f"{name} must be uint8 in 0..255 or float32/float64 in [-1, 1], got "
-                         f"{images.dtype}; convert with .astype('uint8') (0..255 values) or "
-                         f"gankit.data.to_model_range.")
-    if not np.isfinite(images).all():
-        raise ValueError(f"{name} contain NaN or inf values; float images must be in the model "
-                         f"range [-1, 1]: if they came from a generator, its training diverged.")
-    if images.size and (images.min() < -1 or images.max() > 1):
-        raise ValueError(f"{name} are floats but not all in [-1, 1] (found {images.min():.4g}.."
-                         f"{images.max():.4g}); float images must be in the model range: convert "
-                         f"uint8 images with gankit.data.to_model_range.")
-    return images, had_channel
-
-
 def _as_convention(letters, like):
     """Letters ``(M, 28, 28)`` in the dtype and value range of ``like``."""
-    from gankit import data
     if like.dtype == np.uint8:
         return data.to_uint8(letters)
     if letters.dtype == np.uint8:
         letters = data.to_model_range(letters)[..., 0]
     return letters.astype(like.dtype)
-
-
-def check_fraction(fraction, mode):
-    """A share of corrupted images, checked.
-
-    Args:
-        fraction: the share of corrupted images, a real number (not a bool, not NaN) in [0, 1].
-        mode: ``"replace"`` or ``"add"``; with ``"add"`` a fraction of 1 would need infinitely
-            many letters, so it is refused.
-
-    Returns:
-        ``fraction`` as a float.
-
-    Raises:
-        ValueError: for anything else, with the fix in the message (5% is 0.05, not 5).
-    """
-    if isinstance(fraction, bool) or not isinstance(fraction, numbers.Real):
-        raise ValueError(f"fraction must be a number in [0, 1], got {fraction!r}.")
-    fraction = float(fraction)
-    if math.isnan(fraction) or not 0.0 <= fraction <= 1.0:
-        raise ValueError(f"fraction must be in [0, 1] (the share of corrupted images), got "
-                         f"{fraction}; for 5% pass 0.05.")
-    if mode == "add" and fraction == 1.0:
-        raise ValueError("fraction=1 with mode='add' would need infinitely many letters (the "
-                         "letters' share k / (N + k) never reaches 1); use a fraction below 1, "
-                         "or mode='replace' to replace every digit.")
-    return fraction
-
-
-def check_sigma(value, name):
-    """A standard deviation of the corruption (``blur_sigma`` or ``std``), checked.
-
-    Args:
-        value: a finite real number >= 0 (0 turns that part of the corruption off).
-        name: the argument's name, used in the error message.
-
-    Returns:
-        ``value`` as a float.
-
-    Raises:
-        ValueError: for a bool, a non-number, NaN, inf or a negative value.
-    """
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be a number >= 0, got {value!r}.")
-    value = float(value)
-    if math.isnan(value) or math.isinf(value) or value < 0:
-        raise ValueError(f"{name} must be a finite number >= 0 (0 turns it off), got {value}.")
-    return value

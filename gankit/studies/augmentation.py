@@ -1,18 +1,53 @@
 """The augmentation study: do generated digits help a classifier of real ones?
 
 ``augmentation_study`` trains a fresh classifier of the evaluator's architecture on each of
-several training sets built by ``gankit.augment`` (a fixed size with a varying real share,
+several training sets built by ``gankit.studies.augment`` (a fixed size with a varying real share,
 generated digits only, a small real set alone and topped up) and tests it on real digits;
 ``summarise_study``, ``format_study_table`` and ``plot_study`` show its records.
 Introduced in notebook 03.
 """
 
+import dataclasses
 import hashlib
 
 import numpy as np
+import keras
+from matplotlib.figure import Figure
 
-from gankit.augment import (NUM_CLASSES, check_count, check_labels, mix_real_and_generated,
-                            top_up)
+from gankit import config
+from gankit.evaluation.classifier import prepare_images, train_and_test
+from gankit.plotting import save_figure
+from gankit.studies.augment import (NUM_CLASSES, check_count, check_labels,
+                                    mix_real_and_generated, top_up)
+
+
+@dataclasses.dataclass(frozen=True)
+class Sizes:
+    """The augmentation study's size in one setting (``sizes()`` gives the current one).
+
+    Attributes:
+        total: size of every training set but the small real one.
+        small_real: size of the small real set.
+        seeds: one run of every configuration per seed.
+        classifier_epochs: training epochs of each classifier.
+    """
+
+    total: int
+    small_real: int
+    seeds: tuple
+    classifier_epochs: int
+
+
+SIZES = {
+    "quick": Sizes(total=600, small_real=100, seeds=(0,), classifier_epochs=1),
+    "laptop": Sizes(total=10_000, small_real=1_000, seeds=(0,), classifier_epochs=3),
+    "full": Sizes(total=10_000, small_real=1_000, seeds=(0, 1), classifier_epochs=6),
+}
+
+
+def sizes(setting=None):
+    """The study's ``Sizes`` in ``setting`` (default: the current one, ``gankit.config``)."""
+    return SIZES[setting or config.setting_name()]
 
 
 SETTING_NAMES = {"mixed": "real share of a fixed-size set", "generated_only": "generated only",
@@ -40,17 +75,17 @@ def _generator_function(generator):
 
 def augmentation_study(generator, real_images, real_labels, test_images, test_labels, total,
                        real_fractions=(0.1, 0.2, 0.5, 1.0), small_real=None, seeds=(0,),
-                       epochs=6, verbose=0):
+                       epochs=6, verbose=0, progress_bar=True):
     """Test accuracy on real digits of classifiers trained on mixes of real and generated ones.
 
     For each seed, a fresh network of the evaluator's architecture
-    (``gankit.evaluator.train_classifier``, ``epochs`` epochs) is trained on each of these sets
+    (``gankit.evaluation.train_classifier``, ``epochs`` epochs) is trained on each of these sets
     and tested on ``test_images``:
 
     - ``"mixed"``: ``total`` images, a share ``f`` real, for each ``f`` in ``real_fractions``
       (``mix_real_and_generated``);
     - ``"generated_only"``: ``total`` generated images (the classification accuracy score,
-      ``gankit.metrics.classification_accuracy_score``);
+      ``gankit.evaluation.classification_accuracy_score``);
     - with ``small_real``: ``"small_real"``, ``small_real`` real images alone, and
       ``"topped_up"``, the same real images completed to ``total`` with generated ones
       (``top_up``).
@@ -70,17 +105,18 @@ def augmentation_study(generator, real_images, real_labels, test_images, test_la
         small_real: size of the small real set (< ``total``), or None to skip that comparison.
         seeds: one run of every configuration per seed.
         epochs: classifier training epochs.
+        verbose: Keras's per-epoch output of each classifier.
+        progress_bar: show a progress bar over the classifiers (``keras.utils.Progbar``).
 
     Returns:
         list of dicts, one per configuration and seed, in the order above: ``setting`` (a key
         of ``SETTING_NAMES``), ``real_fraction`` (float, share of real images), ``n_real``,
         ``n_generated``, ``seed``, ``epochs`` and ``test_accuracy`` (float in [0, 1]).
     """
-    from gankit import evaluator, metrics
     make = _generator_function(generator)
-    real = evaluator.prepare_images(real_images)
+    real = prepare_images(real_images)
     real_labels = check_labels(real_labels, real, "real_labels")
-    test = evaluator.prepare_images(test_images)
+    test = prepare_images(test_images)
     test_labels = check_labels(test_labels, test, "test_labels")
     total = check_count(total, "total")
     if total < NUM_CLASSES:
@@ -103,16 +139,19 @@ def augmentation_study(generator, real_images, real_labels, test_images, test_la
     def test_accuracy(images, labels, seed):
         key = (seed, hashlib.sha1(images.tobytes() + labels.tobytes()).hexdigest())
         if key not in trained:  # e.g. "topped up" equals "mixed" when small_real/total is a share
-            model, _ = evaluator.train_classifier(images, labels, epochs=epochs, seed=seed,
-                                                  verbose=verbose)
-            logits = model.predict(test, batch_size=evaluator.BATCH_SIZE, verbose=0)
-            trained[key] = float(np.mean(np.asarray(logits).argmax(axis=1) == test_labels))
+            trained[key] = train_and_test(images, labels, test, test_labels, epochs=epochs,
+                                          seed=seed, verbose=verbose)
+        progress.add(1)
         return trained[key]
+
+    per_seed = len(fractions) + 1 + (2 if small_real is not None else 0)
+    progress = keras.utils.Progbar(per_seed * len(seeds), unit_name="classifier",
+                                   verbose=1 if progress_bar else 0)
 
     records = []
     for seed in seeds:
         generated_labels = np.arange(total) % NUM_CLASSES  # per_class_counts(total) of each
-        generated = evaluator.prepare_images(make(generated_labels, seed))
+        generated = prepare_images(make(generated_labels, seed))
         if len(generated) != total:
             raise ValueError(f"The generator returned {len(generated)} images for {total} "
                              f"labels; it must return one image per label.")
@@ -130,8 +169,7 @@ def augmentation_study(generator, real_images, real_labels, test_images, test_la
                                                     generated_labels, total, fraction, seed))
         images, labels, is_real = mix_real_and_generated(real, real_labels, generated,
                                                          generated_labels, total, 0.0, seed)
-        record("generated_only", images, labels, is_real, metrics.classification_accuracy_score(
-            images, labels, test, test_labels, epochs=epochs, seed=seed, verbose=verbose))
+        record("generated_only", images, labels, is_real)  # the classification accuracy score
         if small_real is not None:
             # The same seed draws the same real images for both sets: a paired comparison.
             record("small_real", *top_up(real, real_labels, generated, generated_labels,
@@ -191,7 +229,6 @@ def plot_study(records, path=None, title=None):
     0%), and the small real set alone against the same set topped up. Points are means over
     the seeds, bars span min..max. Returns a ``matplotlib.figure.Figure``; ``path`` also saves
     it (``gankit.plotting.save_figure``)."""
-    from matplotlib.figure import Figure
     rows = summarise_study(records)
     small = [r for r in rows if r["setting"] in ("small_real", "topped_up")]
     fig = Figure(figsize=(10 if small else 5.5, 3.8))
@@ -221,6 +258,5 @@ def plot_study(records, path=None, title=None):
         fig.suptitle(title)
     fig.tight_layout()
     if path is not None:
-        from gankit.plotting import save_figure
         save_figure(fig, path)
     return fig

@@ -1,17 +1,19 @@
 """Reading a robustness sweep: tables, curves against the corrupted fraction, the threshold.
 
-    records = robustness.load_results()            # the records that gankit.robustness wrote
+    records = robustness.load_results()            # the records that gankit.studies.robustness wrote
     print(format_table(table(records)))
     plot_curves(records, path="05_noise_curves.png")
     print(format_thresholds(threshold(records)))
 
-Every function takes the list of records of ``gankit.robustness.sweep`` (or ``load_results``).
+Every function takes the list of records of ``gankit.studies.robustness.sweep`` (or ``load_results``).
 Introduced in notebook 05.
 """
 
 import numpy as np
+from matplotlib.figure import Figure
 
-from gankit import robustness
+from gankit import plotting
+from gankit.studies import robustness
 
 HIGHER_IS_BETTER = ("classifier_score", "recognisable_fraction", "covered")
 LOWER_IS_BETTER = ("frechet_distance", "kl_from_uniform")
@@ -87,14 +89,12 @@ def curves(records, metric):
 def plot_curves(records, metrics=CURVES, ncols=3, path=None):
     """One panel per metric against the corrupted share; a line per kind and training option
     (dashed: noise-aware), shaded over seeds. Returns a ``Figure``; ``path`` also saves it."""
-    from matplotlib.figure import Figure
-    from gankit import plotting
     nrows = -(-len(metrics) // ncols)
     fig = Figure(figsize=(3.8 * ncols, 3.0 * nrows), layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     for ax in axes[len(metrics):]:
         ax.set_visible(False)
-    colors = {"gaussian": "tab:blue", "emnist": "tab:orange"}
+    colors = {"gaussian": "tab:blue", "letters": "tab:orange", "emnist": "tab:orange"}
     for ax, metric in zip(axes, metrics):
         for (kind, aware), (x, mean, low, high) in curves(records, metric).items():
             label = f"{kind}, {'noise-aware' if aware else 'plain'}"

@@ -3,13 +3,13 @@
     records = sweep("gaussian", (0, 0.1, 0.3), epochs=30)          # one GAN per point
     records = load_results()                                        # later: read them back
 
-``sweep`` trains one GAN per (kind, fraction, seed) on ``gankit.noise.make_noisy_dataset``'s
+``sweep`` trains one GAN per (kind, fraction, seed) on ``gankit.studies.noise.make_noisy_dataset``'s
 corrupted copy of an MNIST training subset, then records for each point
 
-- the evaluator's scores of its samples against clean MNIST test digits (``gankit.metrics``:
+- the evaluator's scores of its samples against clean MNIST test digits (``gankit.evaluation``:
   classifier score, Fréchet distance, recognisable fraction, class coverage);
 - ``contamination``: how much of the corruption the generator reproduces, the share of samples
-  that ``gankit.ambient``'s detectors call letters (kind ``"emnist"``) or noisy (``"gaussian"``),
+  that ``gankit.studies.detectors`` calls letters (kind ``"letters"``) or noisy (``"gaussian"``),
   corrected for the detectors' error rates on held-out real images. Compare it with
   ``train_share``, the corrupted share of the images the GAN was trained on. For Gaussian
   noise also ``noise_level``, the mean noise level over ``std``: a generator may spread the
@@ -21,12 +21,13 @@ skips finished points, and a point interrupted mid-training resumes from its che
 sweep stopped by a disconnect continues where it stopped. A point is "the same" when kind,
 fraction, seed and every setting match (its file name carries a hash of them).
 
-``noise_aware=True`` trains with the option that matches the kind (``gankit.ambient``): the
+``noise_aware=True`` trains with the option that matches the kind: the
 AmbientGAN corruption layer for Gaussian noise, cleaning with the evaluator for letters.
-``gankit.robustness_report`` reads the records: tables, curves and the threshold.
+``gankit.studies.robustness_report`` reads the records: tables, curves and the threshold.
 Introduced in notebook 05.
 """
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -37,8 +38,41 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+import keras
 
-from gankit import noise
+from gankit import config, data, recipes, training
+from gankit.evaluation import score_images
+from gankit.studies import ambient, detectors, noise
+
+@dataclasses.dataclass(frozen=True)
+class Sizes:
+    """The robustness study's size in one setting (``sizes()`` gives the current one).
+
+    Attributes:
+        fractions: corrupted shares of the training set.
+        seeds: seeds of every point.
+        epochs: training epochs per GAN.
+        model: the GAN trained at every point (``gankit.recipes``).
+    """
+
+    fractions: tuple
+    seeds: tuple
+    epochs: int
+    model: str
+
+
+SIZES = {
+    "quick": Sizes(fractions=(0.0, 0.30), seeds=(0,), epochs=1, model="vanilla"),
+    "laptop": Sizes(fractions=(0.0, 0.30, 0.75), seeds=(0,), epochs=5, model="vanilla"),
+    "full": Sizes(fractions=(0.0, 0.05, 0.10, 0.20, 0.30, 0.50, 0.75), seeds=(0, 1), epochs=30,
+                  model="vanilla"),
+}
+
+
+def sizes(setting=None):
+    """The study's ``Sizes`` in ``setting`` (default: the current one, ``gankit.config``)."""
+    return SIZES[setting or config.setting_name()]
+
 
 MODELS = ("vanilla", "dcgan")  # unconditional: letters have no digit label for a ccgan
 SAMPLES_KEPT = 100
@@ -62,14 +96,15 @@ def sweep(kind, fractions=None, model="dcgan", epochs=None, seeds=None, out_dir=
     """Train and score one GAN per (fraction, seed); skip points finished earlier.
 
     Args:
-        kind: ``"gaussian"`` or ``"emnist"`` (see ``gankit.noise``).
-        fractions: corrupted shares in [0, 1]; default ``settings.noise_fractions``.
+        kind: ``"gaussian"`` or ``"letters"`` (see ``gankit.studies.noise``).
+        fractions: corrupted shares in [0, 1]; default ``sizes().fractions``.
         model: ``"dcgan"`` or ``"vanilla"`` (``gankit.recipes``).
-        epochs, seeds, n_train, n_samples, batch_size, n_test: default ``settings.noise_epochs``,
-            ``.noise_seeds``, ``.n_train``, ``.n_samples``, ``.batch_size``, ``.n_test``. The
+        epochs, seeds: default ``sizes().epochs`` and ``.seeds``; n_train, n_samples,
+            batch_size, n_test: default ``gankit.settings()``'s ``.n_train``, ``.n_samples``,
+            ``.batch_size``, ``.n_test``. The
             seed picks the training subset, the corruption and the initial weights.
         out_dir: where records go; default ``default_out_dir()``.
-        noise_aware: train with the kind's noise-aware option (``gankit.ambient``).
+        noise_aware: train with the kind's noise-aware option (``gankit.studies.ambient`` / ``detectors``).
         verbose: 0 silent, 1 one line per point, 2 also Keras's line per epoch.
         **noise_options: passed to ``make_noisy_dataset`` (``blur_sigma``, ``std``; ``mode``);
             the defaults are written into each record.
@@ -77,28 +112,28 @@ def sweep(kind, fractions=None, model="dcgan", epochs=None, seeds=None, out_dir=
     Returns:
         list of record dicts, one per point, finished earlier or now.
     """
-    from gankit import config
-    settings = config.settings()
+    settings, study_sizes = config.settings(), sizes()
+    kind = noise.check_corruption(kind)
     options = _check_options(kind, noise_options)
-    fractions = tuple(settings.noise_fractions if fractions is None else fractions)
+    fractions = tuple(study_sizes.fractions if fractions is None else fractions)
     for fraction in fractions:
         noise.corrupted_count(1, fraction, options.get("mode", "replace"))  # raises if invalid
     if model not in MODELS:
         raise ValueError(f"Unknown model {model!r} for the robustness study; use one of {MODELS}.")
     study = _Study(kind, options, n_train or settings.n_train, n_test or settings.n_test)
-    common = {"model": model, "epochs": epochs or settings.noise_epochs,
+    common = {"model": model, "epochs": epochs or study_sizes.epochs,
               "n_train": study.n_train, "n_test": study.n_test,
               "n_samples": n_samples or settings.n_samples,
               "batch_size": batch_size or settings.batch_size, "noise_options": options,
               "noise_aware": bool(noise_aware),
               "method": (("ambientgan" if kind == "gaussian" else "evaluator-cleaning")
                          if noise_aware else "plain")}
-    if kind == "emnist":
+    if kind == "letters":
         common["letters"] = "stand-in" if letters_are_standin(study.letters.source) else "emnist"
     out_dir = Path(out_dir) if out_dir is not None else default_out_dir()
     out_dir.mkdir(parents=True, exist_ok=True)
     records = []
-    for seed in (settings.noise_seeds if seeds is None else seeds):
+    for seed in (study_sizes.seeds if seeds is None else seeds):
         for fraction in fractions:
             point = {"kind": kind, "fraction": float(fraction), "seed": int(seed)}
             name = _point_name(point, common)
@@ -112,9 +147,6 @@ def sweep(kind, fractions=None, model="dcgan", epochs=None, seeds=None, out_dir=
 
 
 def _check_options(kind, options):
-    if kind not in noise.KINDS:
-        raise ValueError(f"Unknown kind {kind!r}; use 'gaussian' (blur plus pixel noise) or "
-                         f"'emnist' (letters).")
     unknown = sorted(set(options) - set(noise.OPTIONS[kind]) - {"letters"})
     if unknown:
         raise ValueError(f"Unknown noise option(s) {unknown} for kind={kind!r}; it takes "
@@ -147,38 +179,34 @@ class _Study:
     """The data of one sweep, loaded once: MNIST, letters, test digits, the detector."""
 
     def __init__(self, kind, options, n_train, n_test):
-        from gankit import data
         self.kind, self.options, self.n_train, self.n_test = kind, options, n_train, n_test
         self.train_images = data.load_mnist("train", verbose=False)[0]
         test = data.load_mnist("test", verbose=False)[0]
         self.test_images = data.subset(test, n=min(n_test, len(test)), seed=0)
-        self.letters = data.load_emnist_letters("train") if kind == "emnist" else None
+        self.letters = data.load_emnist_letters("train") if kind == "letters" else None
 
     def clean(self, seed):
-        from gankit import data
         return data.subset(self.train_images, n=self.n_train, seed=seed)
 
     def noisy(self, fraction, seed):
         """Model-range training images ``(M, 28, 28, 1)`` and their corruption mask ``(M,)``."""
-        from gankit import data
-        extra = {"letters": self.letters[0]} if self.kind == "emnist" else {}
+        extra = {"letters": self.letters[0]} if self.kind == "letters" else {}
         return noise.make_noisy_dataset(data.to_model_range(self.clean(seed)), self.kind,
                                         fraction, seed=seed, **self.options, **extra)
 
     def detector(self):
         """The contamination detector of this kind, fitted once per process and setting."""
-        from gankit import ambient, data
         key = (self.kind, json.dumps(self.options, sort_keys=True), self.n_train, self.n_test,
                self.letters.source if self.letters else None)
         if key not in _DETECTORS:
             real = self.clean(0)[:DETECTOR_IMAGES]
-            if self.kind == "emnist":
+            if self.kind == "letters":
                 test_letters = data.load_emnist_letters("test", verbose=False)[0]
-                _DETECTORS[key] = ambient.fit_letter_detector(
+                _DETECTORS[key] = detectors.fit_letter_detector(
                     real, self.letters[0][:DETECTOR_IMAGES], self.test_images,
                     test_letters[:self.n_test], source=self.letters.source)
             elif self.options["std"] > 0:
-                _DETECTORS[key] = ambient.fit_noise_detector(real, self.test_images,
+                _DETECTORS[key] = detectors.fit_noise_detector(real, self.test_images,
                                                              **self.options)
             else:
                 _DETECTORS[key] = None  # blur alone: no pixel noise to detect
@@ -190,32 +218,27 @@ _DETECTORS = {}
 
 def _train_point(images, model, epochs, batch_size, seed, run_dir, corruption=None, verbose=0):
     """Train one GAN (resuming from ``run_dir``'s checkpoint); return it."""
-    import keras
-    from gankit import recipes
     keras.utils.set_random_seed(seed)
     gan = recipes.make_gan(model, seed=seed)
     if corruption is not None:
         gan.corruption = corruption  # GAN passes generated images through it before D
-    recipes.train(gan, images, epochs=epochs, batch_size=batch_size, out_dir=run_dir,
+    training.train(gan, images, epochs=epochs, batch_size=batch_size, out_dir=run_dir,
                   sample_every=max(1, epochs), verbose=verbose, show=False)
     return gan
 
 
 def _score_point(samples, study):
     """``(scores, contamination)`` of generated model-range samples."""
-    from gankit import metrics
-    scores = metrics.score_images(samples, real_test=study.test_images)
+    scores = score_images(samples, real_test=study.test_images)
     detector = study.detector()
     if detector is None:
         return scores, {"measure": None, "share": float("nan"),
                         "note": "std=0: blur alone leaves no pixel noise to detect"}
-    measure = "letters" if study.kind == "emnist" else "noisy"
+    measure = "letters" if study.kind == "letters" else "noisy"
     return scores, {"measure": measure, **detector.share(samples)}
 
 
 def _run_point(study, point, common, out_dir, name, verbose):
-    import keras
-    from gankit import ambient, data
     start = time.perf_counter()
     images, mask = study.noisy(point["fraction"], point["seed"])
     record = {**point, "noise_aware": common["noise_aware"], "settings": common,
@@ -225,7 +248,7 @@ def _run_point(study, point, common, out_dir, name, verbose):
         corruption = ambient.GaussianCorruption(point["fraction"], seed=point["seed"],
                                                 **study.options)
     elif common["noise_aware"]:
-        images, keep, record["cleaning"] = ambient.clean_with_evaluator(images, mask)
+        images, keep, record["cleaning"] = detectors.clean_with_evaluator(images, mask)
         mask = mask[keep]
     record["train_share"] = float(mask.mean()) if len(mask) else 0.0
     run_dir = out_dir / name

@@ -1,4 +1,4 @@
-"""Scores for generated MNIST digits, computed with the shipped evaluator (``gankit.evaluator``).
+"""Scores for generated MNIST digits, computed with the shipped evaluator (``gankit.evaluation.classifier``).
 
 A GAN has no test loss, so we judge its samples with a classifier trained on real digits:
 
@@ -24,42 +24,25 @@ computed from the same number of images. Introduced in notebook 01.
 """
 
 import hashlib
-import json
 import warnings
 import weakref
-from pathlib import Path
 
 import numpy as np
 from scipy import linalg, special
 from sklearn.metrics import confusion_matrix
 
-NUM_CLASSES = 10
-REFERENCE_PATH = Path(__file__).resolve().parent / "weights" / "reference_scores.json"
+from gankit import data
+from gankit.checks import NUM_CLASSES, check_probabilities, check_score_count
+from gankit.evaluation.classifier import load_evaluator, prepare_images, train_and_test
 
-
-def _check_probs(probs):
-    """Return ``probs`` as float64 (N, 10) after checking that rows are distributions."""
-    probs = np.asarray(probs, dtype=np.float64)
-    if probs.ndim != 2 or probs.shape[1] != NUM_CLASSES or probs.shape[0] == 0:
-        raise ValueError(
-            f"Expected class probabilities of shape (N, {NUM_CLASSES}) with N >= 1, got "
-            f"{probs.shape}. Get them with gankit.evaluator.load_evaluator().predict_proba(images).")
-    if not np.all(np.isfinite(probs)) or probs.min() < 0:
-        raise ValueError("Probabilities must be finite and non-negative; if these are logits, "
-                         "apply a softmax first (scipy.special.softmax(logits, axis=1)).")
-    sums = probs.sum(axis=1)
-    if not np.allclose(sums, 1.0, atol=1e-3):
-        raise ValueError(
-            f"Each row of probabilities must sum to 1; row sums range from {sums.min():.4g} to "
-            f"{sums.max():.4g}. If these are logits, apply scipy.special.softmax(logits, axis=1).")
-    return probs
+RECOGNISABLE_THRESHOLD = 0.9  # "recognisable": the evaluator is at least this confident
 
 
 def _as_labels(values, name):
     """Class labels int64 (N,) in 0..9 from labels (N,) or probabilities (N, 10) (argmax)."""
     values = np.asarray(values)
     if values.ndim == 2:
-        return _check_probs(values).argmax(axis=1)
+        return check_probabilities(values).argmax(axis=1)
     if values.ndim != 1 or values.shape[0] == 0:
         raise ValueError(f"{name} must be labels of shape (N,) or probabilities of shape "
                          f"(N, {NUM_CLASSES}), got shape {values.shape}.")
@@ -85,7 +68,7 @@ def classifier_score(probs):
     Returns:
         float in [1, 10]: k for confident predictions spread evenly over k classes.
     """
-    probs = _check_probs(probs)
+    probs = check_probabilities(probs)
     marginal = probs.mean(axis=0, keepdims=True)
     kl = special.rel_entr(probs, marginal).sum(axis=1)  # rel_entr treats 0 * log 0 as 0
     return float(np.exp(kl.mean()))
@@ -138,7 +121,7 @@ def frechet_distance(feats_a, feats_b, eps=1e-6):
     return float(diff @ diff + np.trace(sigma_a) + np.trace(sigma_b) - 2 * np.trace(covmean))
 
 
-def recognisable_fraction(probs, threshold=0.9):
+def recognisable_fraction(probs, threshold=RECOGNISABLE_THRESHOLD):
     """Share of samples whose most likely class has probability >= ``threshold``.
 
     Read it together with the other scores: a classifier can be confidently wrong on inputs
@@ -153,7 +136,7 @@ def recognisable_fraction(probs, threshold=0.9):
     """
     if not 0 < threshold <= 1:
         raise ValueError(f"threshold must be in (0, 1], got {threshold}.")
-    return float(np.mean(_check_probs(probs).max(axis=1) >= threshold))
+    return float(np.mean(check_probabilities(probs).max(axis=1) >= threshold))
 
 
 def class_coverage(predictions, min_share=0.01):
@@ -215,19 +198,16 @@ def classification_accuracy_score(gen_images, gen_labels, test_images=None, test
     Returns:
         float in [0, 1].
     """
-    from gankit import data, evaluator
     labels = _as_labels(gen_labels, "gen_labels")
-    images = evaluator.prepare_images(gen_images)
+    images = prepare_images(gen_images, "gen_images")
     if images.shape[0] != labels.shape[0]:
         raise ValueError(f"gen_images has {images.shape[0]} images but gen_labels has "
                          f"{labels.shape[0]} labels; pass one label per image.")
     if test_images is None or test_labels is None:
         test_images, test_labels = data.load_mnist("test")
-    model, _ = evaluator.train_classifier(images, labels, epochs=epochs, seed=seed,
-                                          verbose=verbose)
     test_labels = _as_labels(test_labels, "test_labels")
-    logits = model.predict(evaluator.prepare_images(test_images), batch_size=1000, verbose=0)
-    return float(np.mean(np.asarray(logits).argmax(axis=1) == test_labels))
+    return train_and_test(images, labels, test_images, test_labels, epochs=epochs, seed=seed,
+                          verbose=verbose)
 
 
 _REAL_FEATURES = weakref.WeakKeyDictionary()  # evaluator -> {image-set key: features}
@@ -243,7 +223,6 @@ def _real_test_features(evaluator, real_test):
     cache = _REAL_FEATURES.setdefault(evaluator, {})
     if key not in cache:
         if real_test is None:
-            from gankit import data
             real_test = data.load_mnist("test")[0]
         cache[key] = evaluator.features(real_test)
     return cache[key]
@@ -258,7 +237,7 @@ def score_images(images, labels=None, real_test=None, n=None, evaluator=None):
         real_test: real images for the Fréchet distance; by default the 10,000 MNIST test
             images. Their features are cached, so repeated calls cost only the new images.
         n: score only the first ``n`` images (default: all).
-        evaluator: an object from ``gankit.evaluator.load_evaluator`` (default: the shipped one).
+        evaluator: an object from ``gankit.evaluation.load_evaluator`` (default: the shipped one).
 
     Returns:
         dict with ``n``, ``classifier_score``, ``frechet_distance``, ``recognisable_fraction``,
@@ -266,7 +245,6 @@ def score_images(images, labels=None, real_test=None, n=None, evaluator=None):
         ``conditional_accuracy`` and ``confusion_matrix`` (list of 10 lists).
     """
     if evaluator is None:
-        from gankit.evaluator import load_evaluator
         evaluator = load_evaluator()
     if n is not None:
         if not 1 <= n <= len(images):
@@ -274,6 +252,7 @@ def score_images(images, labels=None, real_test=None, n=None, evaluator=None):
                              f"1 and {len(images)}, or None for all.")
         images = images[:n]
         labels = None if labels is None else labels[:n]
+    check_score_count(len(images))
     probs, feats = evaluator.probs_and_features(images)
     scores = {"n": int(len(probs)), "classifier_score": classifier_score(probs),
               "frechet_distance": frechet_distance(feats, _real_test_features(evaluator, real_test)),
@@ -285,61 +264,3 @@ def score_images(images, labels=None, real_test=None, n=None, evaluator=None):
         accuracy, matrix = conditional_accuracy(probs, labels)
         scores.update(conditional_accuracy=accuracy, confusion_matrix=matrix.tolist())
     return scores
-
-
-def compute_reference_scores(evaluator=None, n=10_000, seed=0, data_dir=None, path=None,
-                             details=None):
-    """Score the ceiling and the floors that generated digits are read against.
-
-    Rows: ``real_train`` (``n`` real training images, ``gankit.data.subset`` with ``seed``,
-    against the test set: the best a generator can hope for), ``uniform_noise`` (``n`` images
-    uniform in [-1, 1], numpy seed ``seed``) and ``single_digit`` (the first training image,
-    repeated ``n`` times: total mode collapse).
-
-    Args:
-        evaluator: from ``load_evaluator`` (default: the shipped weights).
-        path: if given, also write the rows and how they were computed to this JSON file.
-        details: a dict of further facts to store in that file (e.g. the evaluator's accuracy).
-
-    Returns:
-        dict name -> row, each row the dict of ``score_images`` plus a ``description``.
-    """
-    from gankit import data
-    if evaluator is None:
-        from gankit.evaluator import load_evaluator
-        evaluator = load_evaluator()
-    train_images, train_labels = data.load_mnist("train", data_dir=data_dir)
-    test_images = data.load_mnist("test", data_dir=data_dir)[0]
-    real, _ = data.subset(train_images, train_labels, n=n, seed=seed)
-    noise = np.random.default_rng(seed).uniform(-1, 1, (n, 28, 28, 1)).astype("float32")
-    single = np.repeat(train_images[:1], n, axis=0)
-    inputs = {
-        "real_train": (real, f"{n} real training images (gankit.data.subset, seed {seed})"),
-        "uniform_noise": (noise, f"{n} images of uniform noise in [-1, 1] (numpy seed {seed})"),
-        "single_digit": (single, f"the first training image (a {int(train_labels[0])}) "
-                                 f"repeated {n} times"),
-    }
-    rows = {}
-    for name, (images, description) in inputs.items():
-        rows[name] = dict(score_images(images, real_test=test_images, evaluator=evaluator),
-                          description=description)
-    if path is not None:
-        method = ("Scores of gankit.metrics.score_images with the evaluator whose weights are "
-                  "stored next to this file, each against all 10,000 MNIST test images. "
-                  "Recompute with gankit.metrics.compute_reference_scores().")
-        content = {"method": method, "n": n, "seed": seed, **(details or {}), "rows": rows}
-        Path(path).write_text(json.dumps(content, indent=1) + "\n")
-    return rows
-
-
-def reference_scores(path=None):
-    """The reference rows stored with the shipped evaluator (see ``compute_reference_scores``).
-
-    Returns:
-        dict name -> row for ``real_train``, ``uniform_noise``, ``single_digit``.
-    """
-    path = Path(path) if path is not None else REFERENCE_PATH
-    if not path.exists():
-        raise FileNotFoundError(f"No reference scores at {path}. Compute them with "
-                                "gankit.metrics.compute_reference_scores(path=...).")
-    return json.loads(path.read_text())["rows"]

@@ -5,7 +5,7 @@ as generated digits replace real ones (``mix_real_and_generated``)? And does a s
 gain from being topped up with generated digits (``top_up``)? Both build sets balanced per
 class, draw images without replacement, shuffle them with a seed, and return a mask saying
 which images are real, so that every result can be traced back to its mix.
-``gankit.augmentation_study`` runs the whole study on such sets.
+``gankit.studies.augmentation`` runs the whole study on such sets.
 Introduced in notebook 03.
 """
 
@@ -13,29 +13,14 @@ import math
 
 import numpy as np
 
-from gankit import data
-
-NUM_CLASSES = 10
+from gankit import checks
+from gankit.checks import NUM_CLASSES, check_count, check_images
 
 
 def _check_images(real_images, generated_images):
-    """Both image arrays, checked to share dtype, image shape and value range."""
-    arrays = {"real_images": np.asarray(real_images),
-              "generated_images": np.asarray(generated_images)}
-    for name, images in arrays.items():
-        if images.ndim < 2:
-            raise ValueError(f"{name} must be a batch of images (N, 28, 28) or (N, 28, 28, 1), "
-                             f"got shape {images.shape}.")
-        if images.dtype != np.uint8 and not np.issubdtype(images.dtype, np.floating):
-            raise ValueError(f"{name} must be uint8 in 0..255 or float in the model range "
-                             f"[-1, 1], got {images.dtype}.")
-        if images.dtype != np.uint8 and images.size and not (
-                np.isfinite(images).all() and images.min() >= -1 - 1e-6
-                and images.max() <= 1 + 1e-6):
-            raise ValueError(f"{name} are floats outside the model range [-1, 1] "
-                             f"({np.nanmin(images):.4g}..{np.nanmax(images):.4g}); pass 0..255 "
-                             f"values as uint8, or convert them with gankit.data.to_model_range.")
-    real, generated = arrays.values()
+    """Both image arrays (``gankit.checks.check_images``), checked to share dtype and shape."""
+    real = check_images(real_images, "real_images")
+    generated = check_images(generated_images, "generated_images")
     if real.dtype != generated.dtype or real.shape[1:] != generated.shape[1:]:
         raise ValueError(f"real_images ({real.dtype} {real.shape[1:]} per image) and "
                          f"generated_images ({generated.dtype} {generated.shape[1:]} per image) "
@@ -45,19 +30,8 @@ def _check_images(real_images, generated_images):
 
 
 def check_labels(labels, images, name):
-    """Digit labels for ``images`` (``gankit.data.check_labels``), as int64 ``(N,)``."""
-    return data.check_labels(labels, len(images), name, NUM_CLASSES)
-
-
-def check_count(value, name):
-    """``value`` as an int, checked to be a whole number >= 0 (a bool is refused).
-
-    Raises:
-        ValueError: naming ``name`` and the value given.
-    """
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
-        raise ValueError(f"{name} must be a whole number >= 0, got {value!r}.")
-    return int(value)
+    """Digit labels for ``images`` (``gankit.checks.check_labels``), as int64 ``(N,)``."""
+    return checks.check_labels(labels, len(images), name, NUM_CLASSES)
 
 
 def per_class_counts(total):

@@ -9,7 +9,7 @@ real MNIST what it sees. The evaluator is LeNet-like:
 
 It outputs logits, not probabilities (training on logits is numerically safer);
 ``predict_proba`` applies the softmax. The 128 ReLU activations of the "features" layer are the
-image representation for the Fréchet distance (``gankit.metrics``). Its weights ship with the
+image representation for the Fréchet distance (``gankit.evaluation.scores``). Its weights ship with the
 package (``gankit/weights/evaluator.weights.h5``, about 0.8 MB) and load on every backend: the
 model is built from code, then ``load_weights`` fills it in.
 
@@ -18,12 +18,11 @@ model is built from code, then ``load_weights`` fills it in.
     ev.predict_proba(images)    # float32 (N, 10)
     ev.features(images)         # float32 (N, 128)
 
-``python -m gankit evaluator train`` retrains it with ``train_evaluator``. Introduced in
+``python -m gankit evaluator train`` retrains it (``gankit.evaluation.retrain``). Introduced in
 notebook 01 ("How good is it?").
 """
 
 import math
-import time
 from pathlib import Path
 
 import numpy as np
@@ -31,9 +30,11 @@ import keras
 from keras import layers
 from scipy import special
 
-WEIGHTS_PATH = Path(__file__).resolve().parent / "weights" / "evaluator.weights.h5"
+from gankit.checks import check_images, check_labels
+from gankit.data import to_model_range
+
+WEIGHTS_PATH = Path(__file__).resolve().parents[1] / "weights" / "evaluator.weights.h5"
 BATCH_SIZE = 1000
-_RANGE_TOLERANCE = 1e-5
 
 
 def build_evaluator(name="mnist_evaluator"):
@@ -63,46 +64,17 @@ def feature_extractor(model):
                        name=f"{model.name}_features")
 
 
-def prepare_images(images):
+def prepare_images(images, name="images"):
     """Check images and return them as float32 (N, 28, 28, 1) in the model range [-1, 1].
 
     Accepts uint8 (N, 28, 28[, 1]) in 0..255 (converted with ``gankit.data.to_model_range``)
-    and float (N, 28, 28[, 1]) already in [-1, 1]. Anything else raises ``ValueError`` with the
-    fix, including floats in 0..255 or 0..1: a float batch with no negative pixel and a median
-    below 0.5 is taken for 0..1 images, since in the model range MNIST's background is -1.
+    and float (N, 28, 28[, 1]) already in [-1, 1]; anything else raises ``ValueError`` with the
+    fix (``gankit.checks.check_images``), including floats in 0..255 or 0..1.
     """
-    images = np.asarray(images)
-    shape = images.shape
-    if shape == (28, 28) or shape == (28, 28, 1):
-        raise ValueError(f"Got a single image of shape {shape}; add a batch axis: images[None].")
-    if len(shape) == 2 and shape[1] == 784:
-        raise ValueError(f"Got flattened images {shape}; reshape them: images.reshape(-1, 28, 28, 1).")
-    if len(shape) == 4 and shape[1:] == (1, 28, 28):
-        raise ValueError(f"Got channels-first images {shape}; use images.transpose(0, 2, 3, 1).")
-    if not (shape[1:] == (28, 28) or shape[1:] == (28, 28, 1)):
-        raise ValueError(f"Expected images of shape (N, 28, 28) or (N, 28, 28, 1), got {shape}. "
-                         "MNIST digits are 28x28; crop or resize others (32x32: images[:, 2:30, 2:30]).")
-    if shape[0] == 0:
-        raise ValueError("Got an empty batch (N = 0); pass at least one image.")
+    images = check_images(images, name, channel="add")
     if images.dtype == np.uint8:
-        from gankit import data
-        return data.to_model_range(images.reshape(-1, 28, 28))
-    if not np.issubdtype(images.dtype, np.floating):
-        raise ValueError(f"Images of dtype {images.dtype} are not understood: pass uint8 in "
-                         "0..255 (images.astype('uint8')) or floats in the model range [-1, 1].")
-    if not np.all(np.isfinite(images)):
-        raise ValueError("Images contain NaN or infinite values; the generator may have diverged.")
-    low, high = float(images.min()), float(images.max())
-    if low < -1 - _RANGE_TOLERANCE or high > 1 + _RANGE_TOLERANCE:
-        fix = ("they look like 0..255 floats: use gankit.data.to_model_range(images.astype('uint8'))"
-               if low >= 0 and high <= 255 else "rescale them to [-1, 1]")
-        raise ValueError(f"Float images range from {low:.4g} to {high:.4g}, outside the model "
-                         f"range [-1, 1] that the evaluator expects; {fix}.")
-    if low >= 0 and float(np.median(images)) < 0.5:
-        raise ValueError(f"Float images range from {low:.4g} to {high:.4g} with no negative pixel: "
-                         "they look like 0..1 images, but the evaluator expects the model range "
-                         "[-1, 1] (background -1); convert with images * 2 - 1.")
-    return images.reshape(-1, 28, 28, 1).astype("float32")
+        return to_model_range(images)
+    return images.astype("float32")
 
 
 class Evaluator:
@@ -143,10 +115,7 @@ class Evaluator:
 
     def accuracy(self, images, labels):
         """Share of ``images`` whose predicted digit equals ``labels`` (int (N,) in 0..9)."""
-        labels = np.asarray(labels)
-        if labels.shape != (len(images),):
-            raise ValueError(f"Expected one label per image, shape ({len(images)},); got "
-                             f"{labels.shape}.")
+        labels = check_labels(labels, len(images))
         return float(np.mean(self.predict(images) == labels))
 
 
@@ -173,6 +142,11 @@ def load_evaluator(path=None):
     return _LOADED[path]
 
 
+def forget_loaded(path):
+    """Drop the cached evaluator loaded from ``path`` (after its weights were rewritten)."""
+    _LOADED.pop(Path(path).resolve(), None)
+
+
 def train_classifier(images, labels, epochs=6, seed=0, batch_size=128, verbose=0):
     """Train a fresh evaluator-architecture network on labelled images.
 
@@ -188,7 +162,7 @@ def train_classifier(images, labels, epochs=6, seed=0, batch_size=128, verbose=0
         (keras.Model, keras History).
     """
     images = prepare_images(images)
-    labels = np.asarray(labels).astype("int32")
+    labels = check_labels(labels, len(images)).astype("int32")
     keras.utils.set_random_seed(seed)
     model = build_evaluator()
     steps = epochs * math.ceil(len(images) / batch_size)
@@ -201,45 +175,20 @@ def train_classifier(images, labels, epochs=6, seed=0, batch_size=128, verbose=0
     return model, history
 
 
-def train_evaluator(epochs=6, seed=0, path=None, data_dir=None, verbose=1):
-    """Train the evaluator on the 60,000 MNIST training images, save it, rescore the references.
+def train_and_test(images, labels, test_images, test_labels, epochs=6, seed=0, verbose=0):
+    """Train a fresh classifier on ``images`` (``train_classifier``) and test it on real digits.
 
-    Writes the weights to ``path`` and ``reference_scores.json`` (``gankit.metrics
-    .compute_reference_scores``) next to them. Reproducible for a given seed on the same backend
-    and device.
+    Used for the classification accuracy score and the augmentation study (notebook 03).
 
     Args:
-        epochs: passes over the training set (6 reach about 99.5% test accuracy).
-        seed: seed for initialisation, shuffling and dropout.
-        path: a file ending in ``.weights.h5``; default the package's shipped weights.
-        data_dir: local MNIST files (see ``gankit.data.load_mnist``).
-        verbose: Keras ``fit`` verbosity (0, 1 or 2).
+        images, test_images: uint8 (N, 28, 28) or model range float32 (N, 28, 28[, 1]).
+        labels, test_labels: int (N,) in 0..9.
 
     Returns:
-        dict with ``test_accuracy``, ``train_accuracy``, ``epochs``, ``seed``, ``backend``,
-        ``seconds``, ``weights`` and ``reference_scores`` (paths).
+        float in [0, 1]: the share of ``test_images`` classified as ``test_labels``.
     """
-    from gankit import data, metrics
-    path = Path(path).resolve() if path is not None else WEIGHTS_PATH
-    if not path.name.endswith(".weights.h5"):
-        raise ValueError(f"Keras weights files must end in '.weights.h5'; got {path.name!r}.")
-    train_images, train_labels = data.load_mnist("train", data_dir=data_dir)
-    test_images, test_labels = data.load_mnist("test", data_dir=data_dir)
-    start = time.time()
-    model, history = train_classifier(data.to_model_range(train_images), train_labels,
-                                      epochs=epochs, seed=seed, verbose=verbose)
-    seconds = time.time() - start
-    evaluator = Evaluator(model)
-    result = {"test_accuracy": evaluator.accuracy(test_images, test_labels),
-              "train_accuracy": float(history.history["accuracy"][-1]), "epochs": epochs,
-              "seed": seed, "backend": keras.backend.backend(), "seconds": round(seconds, 1)}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    uncompiled = build_evaluator()  # saves the weights without the optimizer's state (3x smaller)
-    for target, source in zip(uncompiled.weights, model.weights):
-        target.assign(source.value)
-    uncompiled.save_weights(path)
-    _LOADED.pop(path, None)
-    scores_path = path.parent / "reference_scores.json"
-    metrics.compute_reference_scores(evaluator, data_dir=data_dir, path=scores_path,
-                                     details={"evaluator": dict(result, keras=keras.__version__)})
-    return dict(result, weights=str(path), reference_scores=str(scores_path))
+    test_images = prepare_images(test_images, "test_images")
+    test_labels = check_labels(test_labels, len(test_images), "test_labels")
+    model, _ = train_classifier(images, labels, epochs=epochs, seed=seed, verbose=verbose)
+    logits = model.predict(test_images, batch_size=BATCH_SIZE, verbose=0)
+    return float(np.mean(np.asarray(logits).argmax(axis=1) == test_labels))

@@ -1,0 +1,206 @@
+"""Input checks shared by every public entry point, so a mistake gets one clear message.
+
+Each function checks one kind of argument and returns it in a canonical form, or raises
+``ValueError`` naming the argument, what is wrong with it and the fix. The rest of gankit calls
+these instead of checking for itself: ``GAN.fit`` and ``make_noisy_dataset`` refuse 0..1 images
+with the same words as the evaluator, and a count of samples is checked the same way by
+``generate``, the PPCA baseline and the augmentation mixer.
+
+The two image conventions (notebook 00): uint8 ``(N, 28, 28[, 1])`` in 0..255, and float
+"model range" ``(N, 28, 28[, 1])`` in [-1, 1], the generator's tanh output (background -1).
+"""
+
+import math
+import numbers
+import os
+
+import numpy as np
+
+IMAGE_SHAPE = (28, 28, 1)
+NUM_CLASSES = 10  # MNIST's digits 0..9
+RANGE_TOLERANCE = 1e-5  # float images may overshoot [-1, 1] by this much (rounding)
+MIN_SCORE_IMAGES = 100  # fewer samples make every score noise (the Fréchet distance most)
+
+
+def check_images(images, name="images", channel=None, allow_empty=False):
+    """Check a batch of 28x28 images in either convention.
+
+    Args:
+        images: uint8 ``(N, 28, 28[, 1])`` in 0..255 or floats ``(N, 28, 28[, 1])`` in [-1, 1].
+        name: the argument's name, used in the messages.
+        channel: ``"drop"`` returns ``(N, 28, 28)``, ``"add"`` returns ``(N, 28, 28, 1)``,
+            None keeps the shape given.
+        allow_empty: accept N = 0.
+
+    Returns:
+        The images as a NumPy array of the same dtype.
+
+    Raises:
+        ValueError: for a tuple (images with labels), a single image, flat or channels-first
+            arrays, other shapes, an empty batch, other dtypes, NaN or inf, floats outside
+            [-1, 1], and floats that look like 0..1 images (no negative pixel and a median below
+            0.5: in the model range the background is -1).
+    """
+    if isinstance(images, tuple):
+        raise ValueError(f"{name} is a tuple; pass the image array only, e.g. "
+                         f"images, labels = gankit.data.load_mnist(), then {name}=images.")
+    images = np.asarray(images)
+    shape = images.shape
+    if shape in ((28, 28), (28, 28, 1)):
+        raise ValueError(f"{name} must have shape (N, 28, 28) or (N, 28, 28, 1), got a single "
+                         f"image of shape {shape}; add a batch axis: image[None] ({name}[None]).")
+    if len(shape) == 2 and shape[1] == 784:
+        raise ValueError(f"{name} must have shape (N, 28, 28) or (N, 28, 28, 1), got flat rows "
+                         f"{shape}; reshape them with .reshape(-1, 28, 28) or .reshape(-1, 28, 28, 1).")
+    if len(shape) == 4 and shape[1:] == (1, 28, 28):
+        raise ValueError(f"{name} must have shape (N, 28, 28) or (N, 28, 28, 1), got "
+                         f"channels-first images {shape}; use .transpose(0, 2, 3, 1).")
+    if shape[1:] not in ((28, 28), (28, 28, 1)):
+        raise ValueError(f"{name} must have shape (N, 28, 28) or (N, 28, 28, 1), got {shape}; "
+                         f"reshape a single image with image[None] and flat rows with "
+                         f".reshape(-1, 28, 28). MNIST digits are 28x28: crop or resize others "
+                         f"(32x32: images[:, 2:30, 2:30]).")
+    if shape[0] == 0 and not allow_empty:
+        raise ValueError(f"{name} is empty (N = 0); pass at least one image.")
+    if images.dtype != np.uint8:
+        _check_float_range(images, name)
+    if channel == "drop" and images.ndim == 4:
+        images = images[..., 0]
+    elif channel == "add" and images.ndim == 3:
+        images = images[..., None]
+    return images
+
+
+def _check_float_range(images, name):
+    if images.dtype not in (np.float32, np.float64):
+        raise ValueError(f"{name} must be uint8 images in 0..255 or float images (float32/float64) "
+                         f"in the model range [-1, 1], got {images.dtype}; convert 0..255 values "
+                         f"with .astype('uint8').")
+    if images.size == 0:
+        return
+    if not np.isfinite(images).all():
+        raise ValueError(f"{name} contain NaN or infinite values; float images must be in the "
+                         f"model range [-1, 1]: if they came from a generator, its training "
+                         f"diverged (restart from the last good checkpoint).")
+    low, high = float(images.min()), float(images.max())
+    if low < -1 - RANGE_TOLERANCE or high > 1 + RANGE_TOLERANCE:
+        fix = ("they look like 0..255 values: pass them as uint8 (.astype('uint8')) or convert "
+               "them with gankit.data.to_model_range" if low >= 0 and high <= 255 else
+               "convert uint8 images with gankit.data.to_model_range, and rescale them to "
+               "[-1, 1]")
+        raise ValueError(f"{name} are floats but not all in [-1, 1] (found {low:.4g}..{high:.4g});"
+                         f" float images must lie in [-1, 1], the model range (a generator's tanh "
+                         f"output): {fix}.")
+    if low >= 0 and high > 0.5 and float(np.median(images)) < 0.5:
+        raise ValueError(f"{name} are floats from {low:.4g} to {high:.4g} with no negative pixel: "
+                         f"they look like 0..1 images, but gankit expects the model range "
+                         f"[-1, 1] (background -1); convert with images * 2 - 1.")
+
+
+def check_labels(labels, n, name="labels", num_classes=NUM_CLASSES):
+    """Check class labels for ``n`` images: one whole number in ``0..num_classes-1`` each.
+
+    Args:
+        labels: ``(n,)`` integers, or floats with whole values (a list is fine).
+        n: the number of images they label.
+        num_classes: labels lie in ``0..num_classes-1``; None accepts any whole numbers (the
+            PPCA baseline fits whatever classes it is given).
+
+    Returns:
+        int64 ``(n,)``.
+
+    Raises:
+        ValueError: for the wrong length, non-numbers, non-whole values or values out of range.
+    """
+    if isinstance(labels, tuple) and len(labels) == 2 and hasattr(labels[0], "shape"):
+        raise ValueError(f"{name} is a tuple of two arrays; pass the label array only.")
+    labels = np.asarray(labels)
+    if labels.shape != (n,):
+        raise ValueError(f"{name} has shape {labels.shape}, but there are {n} images: "
+                         f"pass one label per image, shape ({n},).")
+    numeric = labels.dtype != bool and np.issubdtype(labels.dtype, np.number)
+    if labels.size and not (np.issubdtype(labels.dtype, np.integer) or (
+            numeric and np.all(np.isfinite(labels)) and np.all(np.mod(labels, 1) == 0))):
+        classes = f" 0..{num_classes - 1}" if num_classes else ""
+        raise ValueError(f"{name} must be whole-number class labels{classes}, got "
+                         f"{labels.dtype} values.")
+    if num_classes and labels.size and (labels.min() < 0 or labels.max() >= num_classes):
+        raise ValueError(f"{name} must lie in 0..{num_classes - 1} (class labels must be whole "
+                         f"numbers from 0 to {num_classes - 1}), got values from {labels.min():g} "
+                         f"to {labels.max():g}.")
+    return labels.astype(np.int64)
+
+
+def check_count(value, name, minimum=0):
+    """A whole number ``>= minimum`` (a count of images, samples or epochs), as an int.
+
+    Accepts Python and NumPy integers and whole floats (``1e4``); refuses bools, NaN, strings
+    and fractions, naming ``name``.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name} must be a whole number >= {minimum}, got {value!r}.")
+    if not math.isfinite(value) or value != int(value) or value < minimum:
+        raise ValueError(f"{name} must be a whole number >= {minimum}, got {value!r}.")
+    return int(value)
+
+
+def check_fraction(fraction, mode="replace", name="fraction"):
+    """A share of corrupted images: a real number in [0, 1] (below 1 with ``mode="add"``)."""
+    if isinstance(fraction, bool) or not isinstance(fraction, numbers.Real):
+        raise ValueError(f"{name} must be a number in [0, 1], got {fraction!r}.")
+    fraction = float(fraction)
+    if math.isnan(fraction) or not 0.0 <= fraction <= 1.0:
+        raise ValueError(f"{name} must be in [0, 1] (the share of corrupted images), got "
+                         f"{fraction}; for 5% pass 0.05.")
+    if mode == "add" and fraction == 1.0:
+        raise ValueError("fraction=1 with mode='add' would need infinitely many letters (the "
+                         "letters' share k / (N + k) never reaches 1); use a fraction below 1, "
+                         "or mode='replace' to replace every digit.")
+    return fraction
+
+
+def check_sigma(value, name):
+    """A finite real number >= 0 (a blur or noise standard deviation; 0 turns it off)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name} must be a number >= 0, got {value!r}.")
+    value = float(value)
+    if math.isnan(value) or math.isinf(value) or value < 0:
+        raise ValueError(f"{name} must be a finite number >= 0 (0 turns it off), got {value}.")
+    return value
+
+
+def check_probabilities(probs, name="probabilities"):
+    """Class probabilities float64 ``(N, 10)``, N >= 1, each row a distribution."""
+    probs = np.asarray(probs, dtype=np.float64)
+    if probs.ndim != 2 or probs.shape[1] != NUM_CLASSES or probs.shape[0] == 0:
+        raise ValueError(
+            f"Expected class probabilities of shape (N, {NUM_CLASSES}) with N >= 1, got "
+            f"{probs.shape}. Get them with gankit.evaluation.load_evaluator()"
+            f".predict_proba(images).")
+    if not np.all(np.isfinite(probs)) or probs.min() < 0:
+        raise ValueError("Probabilities must be finite and non-negative; if these are logits, "
+                         "apply a softmax first (scipy.special.softmax(logits, axis=1)).")
+    sums = probs.sum(axis=1)
+    if not np.allclose(sums, 1.0, atol=1e-3):
+        raise ValueError(
+            f"Each row of probabilities must sum to 1; row sums range from {sums.min():.4g} to "
+            f"{sums.max():.4g}. If these are logits, apply scipy.special.softmax(logits, axis=1).")
+    return probs
+
+
+def check_score_count(n, name="images"):
+    """Refuse to score fewer than ``MIN_SCORE_IMAGES`` images: the scores would be noise."""
+    if n < MIN_SCORE_IMAGES:
+        raise ValueError(f"Got {n} {name} to score; scores from fewer than {MIN_SCORE_IMAGES} "
+                         f"are noise (a Fréchet distance from a handful of images is larger "
+                         f"than the gap between good and bad generators). Generate at least "
+                         f"{MIN_SCORE_IMAGES}, and compare scores computed from equal numbers.")
+
+
+def check_folder(path, what):
+    """A folder that must exist, as given (``what`` says where it came from, for the message)."""
+    path = os.fspath(path)
+    if os.path.isfile(path):
+        raise ValueError(f"{what} points at a file, {path}; it must name a folder (the folder "
+                         f"that holds the files, not a file inside it).")
+    return path

@@ -1,0 +1,100 @@
+"""AmbientGAN training: a Keras layer that corrupts generated images as the data was corrupted.
+
+``GaussianCorruption`` blurs and adds noise to a random share of images, exactly as
+``gankit.studies.noise.make_noisy_dataset(kind="gaussian")`` corrupts the training set. Given to
+``GAN(..., corruption=layer)``, the discriminator sees generated images through the same
+corruption as the data (AmbientGAN, Bora et al. 2018), so a generator of clean digits is the one
+that matches the corrupted data best. It is the Gaussian contamination's noise-aware option in
+the robustness study (``gankit.studies.robustness``). Introduced in notebook 05.
+"""
+
+
+import numpy as np
+import keras
+from keras import ops
+
+from gankit.studies import noise
+
+
+TRUNCATE = 4.0  # scipy.ndimage.gaussian_filter's default: the kernel reaches 4 sigma
+
+
+def gaussian_kernel(sigma, truncate=TRUNCATE):
+    """The 1-D kernel of ``scipy.ndimage.gaussian_filter``: float32 ``(2 r + 1,)``, sum 1,
+    with radius ``r = int(truncate * sigma + 0.5)``."""
+    radius = int(truncate * sigma + 0.5)
+    x = np.arange(-radius, radius + 1)
+    kernel = np.exp(-0.5 * x ** 2 / sigma ** 2)
+    return (kernel / kernel.sum()).astype("float32")
+
+
+def _reflect_index(size, radius):
+    """Indices that pad an axis by ``radius`` as scipy's mode 'reflect' does (d c b a | a b c d)."""
+    index = np.arange(-radius, size + radius) % (2 * size)
+    return np.where(index >= size, 2 * size - 1 - index, index).astype("int32")
+
+
+class GaussianCorruption(keras.layers.Layer):
+    """Corrupt each image with probability ``fraction``: Gaussian blur, pixel noise, clip.
+
+    The same process as ``make_noisy_dataset(images, "gaussian", fraction, blur_sigma=,
+    std=)`` on model-range images: a blur with ``scipy.ndimage.gaussian_filter``'s kernel
+    (truncated at 4 sigma) and border rule (mode "reflect"), then independent noise of standard
+    deviation ``std * 2`` (``std`` is a share of the value range [-1, 1]), then a clip to
+    [-1, 1]. Two differences, both in distribution only: each image is corrupted independently
+    with probability ``fraction`` (the data set corrupts exactly ``round(fraction * N)``), and
+    the blur runs in float32 (scipy: float64), which changes pixels by about 1e-7.
+
+    It corrupts in training and in inference alike: it models how the data were measured, it
+    is not a regulariser. Only ``keras.ops`` and a ``keras.random.SeedGenerator`` are used, so
+    it runs on every backend and a ``GAN`` checkpoint stores its random state.
+
+    Args:
+        fraction: probability in [0, 1] that an image is corrupted.
+        blur_sigma: blur in pixels (0: no blur); default ``gankit.studies.noise.DEFAULT_BLUR_SIGMA``.
+        std: noise as a share of the value range (0: no noise); default
+            ``gankit.studies.noise.DEFAULT_NOISE_STD``.
+        seed: seed of the layer's random generator.
+
+    Input and output: float32 ``(N, 28, 28, 1)`` in [-1, 1].
+    """
+
+    def __init__(self, fraction, blur_sigma=noise.DEFAULT_BLUR_SIGMA,
+                 std=noise.DEFAULT_NOISE_STD, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.fraction = noise.check_fraction(fraction, "replace")
+        self.blur_sigma = noise.check_sigma(blur_sigma, "blur_sigma")
+        self.std = noise.check_sigma(std, "std")
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        if self.blur_sigma > 0:
+            kernel = gaussian_kernel(self.blur_sigma)
+            self._rows = kernel.reshape(-1, 1, 1, 1)  # (k, 1, in, out) for ops.conv
+            self._cols = kernel.reshape(1, -1, 1, 1)
+            self._pad = _reflect_index(28, len(kernel) // 2)
+        self.built = True  # no weights; a built layer lets Keras trainers skip a symbolic build
+
+    def blur(self, images):
+        """The blur alone: float32 ``(N, 28, 28, 1)`` -> same shape (identity for sigma 0)."""
+        if self.blur_sigma == 0:
+            return images
+        x = ops.take(images, self._pad, axis=1)
+        x = ops.conv(x, self._rows, padding="valid", data_format="channels_last")
+        x = ops.take(x, self._pad, axis=2)
+        return ops.conv(x, self._cols, padding="valid", data_format="channels_last")
+
+    def call(self, images, training=None):
+        corrupted = self.blur(images)
+        if self.std > 0:
+            corrupted = corrupted + keras.random.normal(
+                ops.shape(images), stddev=2.0 * self.std, seed=self.seed_generator)
+        corrupted = ops.clip(corrupted, -1.0, 1.0)
+        draw = keras.random.uniform((ops.shape(images)[0], 1, 1, 1), seed=self.seed_generator)
+        return ops.where(draw < self.fraction, corrupted, images)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "fraction": self.fraction,
+                "blur_sigma": self.blur_sigma, "std": self.std, "seed": self.seed}

@@ -1,0 +1,60 @@
+"""The kit's training run: ``fit`` with its callbacks, and everything a run writes.
+
+``train(gan, images, out_dir=...)`` trains with a sample grid, loss curves, epoch timing (and an
+estimate of the time left after the first epoch), a stop on NaN and, with ``out_dir``, a
+checkpoint every epoch and ``log.csv``: run it again after an interruption and it resumes.
+``save_samples`` writes a run's samples for scoring elsewhere. The command line, the benchmarks
+and the studies train through here. Introduced in notebook 02.
+"""
+
+import os
+
+import numpy as np
+import keras
+import matplotlib.pyplot as plt
+
+from gankit import callbacks, plotting
+from gankit.data import to_uint8
+
+
+def train(gan, images, labels=None, epochs=1, batch_size=256, out_dir=None, sample_every=1,
+          extra_callbacks=(), verbose=1, show=None):
+    """Train ``gan`` with the kit's callbacks; resume if ``out_dir`` holds a checkpoint.
+
+    Args:
+        images: ``float32 (N, 28, 28, 1)`` in [-1, 1].
+        labels: digits ``(N,)`` for a conditional GAN.
+        out_dir: run folder; gets ``checkpoint/``, ``log.csv``, ``samples.png`` and
+            ``losses.png``. None keeps nothing on disk but the figures under ``figures/``.
+
+    Returns:
+        ``(history, sample_grid, loss_curve)``: the Keras history and the two callbacks.
+    """
+    grid = callbacks.SampleGrid(every=sample_every, name=None if out_dir else gan.name,
+                                show=show)
+    curve = callbacks.LossCurve(name=None if out_dir else f"{gan.name}_losses")
+    cbs = [callbacks.EpochTimer(report=verbose != 0), callbacks.StopOnNaN(), grid, curve]
+    if out_dir:
+        os.makedirs(out_dir, exist_ok=True)
+        cbs += [callbacks.Checkpoint(os.path.join(out_dir, "checkpoint")),
+                keras.callbacks.CSVLogger(os.path.join(out_dir, "log.csv"), append=True)]
+    cbs += list(extra_callbacks)
+    history = gan.fit(images, labels, batch_size=batch_size, epochs=epochs, callbacks=cbs,
+                      verbose=verbose)
+    if out_dir and curve.epochs:
+        plt.close(curve.plot(path=os.path.join(out_dir, "losses.png")))
+        n_cols = 10
+        plt.close(plotting.plot_grid(gan.generate(100, seed=0), ncols=n_cols,
+                                     title=f"{gan.name} samples",
+                                     path=os.path.join(out_dir, "samples.png")))
+    return history, grid, curve
+
+
+def save_samples(gan, path, n=10_000, seed=0):
+    """Write ``n`` samples to ``path`` (``.npz``): ``images`` ``uint8 (n, 28, 28)`` and, for a
+    conditional GAN, ``labels`` ``uint8 (n,)`` (balanced, in order)."""
+    arrays = {"images": to_uint8(gan.generate(n, seed=seed))}
+    if gan.conditional:
+        arrays["labels"] = (np.arange(n) % gan.num_classes).astype("uint8")
+    np.savez_compressed(path, **arrays)
+    return path

@@ -1,0 +1,141 @@
+"""Train a tiny GAN with a Checkpoint and kill this process (SIGKILL) at a chosen point.
+
+Used by ``tests/test_checkpoint.py`` as a separate process, so that a kill is a real one: no
+``finally`` block, no atexit, no flush runs. Usage::
+
+    python tests/checkpoint_worker.py DIR --epochs 4 [--kill E:POINT] [--final PATH]
+                                      [--no-shuffle]
+
+``--kill E:POINT`` kills the process in epoch E (1-based) at POINT:
+
+- ``batch``     after the second batch of the epoch (mid-epoch);
+- ``weights``   while the checkpoint's weights file is being written (half of it on disk);
+- ``state``     while ``state.json`` is being written (half of it on disk);
+- ``folder``    once the new epoch folder is complete, before the manifest is written;
+- ``manifest``  while the new ``checkpoint.json`` is being written beside the old one;
+- ``replaced``  right after the new manifest replaced the old, before old folders go;
+- ``cleanup``   while the old epoch folder is being removed (one file of it gone);
+- ``end``       after the epoch's checkpoint is complete.
+
+The process prints ``epoch E begins`` at the start of each epoch (for kills from outside) and
+exits with status 3 when the kill point was never reached. ``--final`` writes every variable
+of the GAN and of its optimizers after training, ``arrays_<i>`` in an ``.npz``.
+"""
+
+import argparse
+import os
+import shutil
+import signal
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tiny.py
+import keras  # noqa: E402
+
+from gankit import callbacks, checkpoint  # noqa: E402
+from tiny import data, tiny_gan  # noqa: E402
+
+POINTS = ("batch", "weights", "state", "folder", "manifest", "replaced", "cleanup", "end")
+
+
+def die():
+    sys.stdout.flush()
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+class Clock(keras.callbacks.Callback):
+    """Knows the current epoch (1-based); kills mid-epoch or after the epoch's save."""
+
+    def __init__(self, kill_epoch, point):
+        super().__init__()
+        self.epoch, self.kill_epoch, self.point = 0, kill_epoch, point
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch + 1
+        print(f"epoch {self.epoch} begins", flush=True)
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.point == "batch" and self.epoch == self.kill_epoch and batch == 1:
+            die()
+
+    def on_epoch_end(self, epoch, logs=None):  # after Checkpoint's, which comes first
+        if self.point == "end" and self.epoch == self.kill_epoch:
+            die()
+
+
+def install_kill(gan, clock):
+    """Wrap the steps of ``checkpoint.save`` so that the chosen one dies half-way."""
+    now = lambda: clock.epoch == clock.kill_epoch
+    save_weights, write_bytes = gan.save_weights, checkpoint._write_bytes
+    replace, rmtree = os.replace, shutil.rmtree
+
+    def half(path):
+        size = Path(path).stat().st_size
+        with open(path, "r+b") as f:
+            f.truncate(size // 2)
+
+    def save_weights_then_die(path, *args, **kwargs):
+        save_weights(path, *args, **kwargs)
+        if clock.point == "weights" and now():
+            half(path)
+            die()
+
+    def write_bytes_then_die(path, data_):
+        name = Path(path).name
+        if now() and ((clock.point == "state" and name == checkpoint.STATE) or
+                      (clock.point == "manifest" and name.startswith(checkpoint.MANIFEST + "."))):
+            Path(path).write_bytes(data_[:len(data_) // 2])
+            die()
+        write_bytes(path, data_)
+
+    def replace_then_die(src, dst):
+        replace(src, dst)
+        if now() and ((clock.point == "folder" and str(src).endswith(".partial")) or
+                      (clock.point == "replaced" and Path(dst).name == checkpoint.MANIFEST)):
+            die()
+
+    def rmtree_then_die(path, *args, **kwargs):
+        if clock.point == "cleanup" and now():
+            files = sorted(p for p in Path(path).rglob("*") if p.is_file())
+            if files:
+                files[0].unlink()
+            die()
+        rmtree(path, *args, **kwargs)
+
+    gan.save_weights = save_weights_then_die
+    checkpoint._write_bytes = write_bytes_then_die
+    os.replace, shutil.rmtree = replace_then_die, rmtree_then_die
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("directory")
+    parser.add_argument("--epochs", type=int, default=4)
+    parser.add_argument("--kill", help="E:POINT, e.g. 2:manifest")
+    parser.add_argument("--final", help=".npz for the final variables")
+    parser.add_argument("--no-shuffle", action="store_true")
+    args = parser.parse_args()
+    kill_epoch, point = (int(args.kill.split(":")[0]), args.kill.split(":")[1]) \
+        if args.kill else (None, None)
+    if point is not None and point not in POINTS:
+        parser.error(f"unknown kill point {point!r}; choose one of {POINTS}")
+
+    keras.utils.set_random_seed(0)
+    gan = tiny_gan()
+    x, _ = data()
+    clock = Clock(kill_epoch, point)
+    install_kill(gan, clock)
+    gan.fit(x, batch_size=16, epochs=args.epochs, shuffle=not args.no_shuffle, verbose=0,
+            callbacks=[callbacks.Checkpoint(args.directory), clock])
+    if point is not None:
+        print(f"the kill point {args.kill} was never reached", flush=True)
+        sys.exit(3)
+    if args.final:
+        arrays = [keras.ops.convert_to_numpy(v) for v in gan.variables + gan.optimizer.variables]
+        np.savez(args.final, **{f"arrays_{i}": a for i, a in enumerate(arrays)})
+
+
+if __name__ == "__main__":
+    main()
