@@ -1,60 +1,80 @@
-"""The noise-robustness study at full size: both kinds of noise, plain and noise-aware training.
+"""The noise-robustness study: both kinds of noise, plain and noise-aware training, every seed.
 
-    python benchmarks/robustness.py                  # full setting (a GPU: about 28 GANs)
-    python benchmarks/robustness.py --kinds gaussian --seeds 0 1 2
-    python benchmarks/robustness.py --quick          # a few steps, for a smoke test
-    python benchmarks/robustness.py --table          # print the saved results only
+    python benchmarks/robustness.py                    # the setting's study (full: 56 GANs)
+    python benchmarks/robustness.py --shard 2/4        # every 4th point, from the 2nd
+    python benchmarks/robustness.py --kinds gaussian --seeds 0
+    python benchmarks/robustness.py --table            # print the saved results only
 
-For each kind (``gaussian``, ``letters``) and each training option (plain, noise-aware) it runs
-``gankit.studies.robustness.sweep`` over ``sizes().fractions``. Every finished point is a JSON
-record (and 100 samples) in ``gankit/results/robustness/`` (``benchmarks/results`` links there;
-quick and laptop runs: under
-``runs/robustness_<setting>/``); run the same command again after an interruption and it continues
-where it stopped. At the end it prints the table of scores and the thresholds.
+It enumerates the study's points (``gankit.studies.robustness.study_points``: kind x training
+option x fraction x seed, seeds first) and runs each with ``robustness.sweep``. Every finished
+point is a JSON record (and 100 samples) in the results folder: ``gankit/results/robustness/``
+for the full setting (``benchmarks/results`` links there), ``runs/robustness_<setting>/``
+otherwise. Run the same command again after an interruption and it continues where it stopped:
+finished points are skipped, an interrupted one resumes from its checkpoint.
 
-EMNIST Letters come from tensorflow-datasets (or ``GANKIT_EMNIST_DIR``); results computed on
-the offline stand-in letters are marked as such in every record (``settings["letters"]``).
+``--shard I/N`` runs every N-th point starting from the I-th (``robustness.shard``), so that N
+machines, Colab sessions or the tasks of a job array share one study: give each its own I, and
+copy (or write) their records into one folder; a point finished by any shard is skipped by the
+others, and ``--table`` reads the merged folder.
+
+Letters come from tensorflow-datasets (EMNIST Letters) or ``GANKIT_EMNIST_DIR``; results computed
+on the offline stand-in letters say so in every record (``settings["letters"]``), table and
+figure.
 """
 
 import argparse
-import os
+import time
 from pathlib import Path
+
+from gankit import config, results
+from gankit.studies import robustness, robustness_report
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def parse_shard(text):
+    try:
+        index, count = (int(part) for part in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--shard takes I/N, e.g. 1/4; got {text!r}") from None
+    return index, count
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="quick setting (GANKIT_QUICK=1)")
     parser.add_argument("--kinds", nargs="+", default=["gaussian", "letters"])
     parser.add_argument("--seeds", nargs="+", type=int, default=None)
+    parser.add_argument("--fractions", nargs="+", type=float, default=None)
     parser.add_argument("--epochs", type=int, default=None)
     parser.add_argument("--model", default=None, choices=["dcgan", "vanilla"],
                         help="default: the setting's (gankit.studies.robustness.sizes())")
     parser.add_argument("--plain-only", action="store_true", help="skip noise-aware training")
+    parser.add_argument("--shard", type=parse_shard, default=(1, 1), metavar="I/N")
     parser.add_argument("--out", default=None, help="results folder")
     parser.add_argument("--table", action="store_true", help="only print saved results")
     args = parser.parse_args(argv)
-    if args.quick:
-        os.environ["GANKIT_QUICK"] = "1"
-    from gankit import config, results
-    from gankit.studies import robustness, robustness_report
 
-    settings, study = config.settings(), robustness.sizes()
+    settings = config.settings()
     out = Path(args.out) if args.out else (
-        ROOT / "runs" / f"robustness_{settings.name}" if settings.name != "full"
-        else results.FOLDER / "robustness")
+        results.FOLDER / "robustness" if settings.name == "full"
+        else ROOT / "runs" / f"robustness_{settings.name}")
     if not args.table:
-        print(f"Robustness sweep ({settings.name} setting): fractions {study.fractions}, "
-              f"writing to {out}")
-        for kind in args.kinds:
-            for noise_aware in (False,) if args.plain_only else (False, True):
-                robustness.sweep(kind, study.fractions, model=args.model or study.model,
-                                 epochs=args.epochs, seeds=args.seeds, out_dir=out,
-                                 noise_aware=noise_aware, verbose=2)
+        points = robustness.study_points(args.kinds, (False,) if args.plain_only else (False, True),
+                                         args.fractions, args.seeds)
+        mine = robustness.shard(points, *args.shard)
+        print(f"{config.describe()}\nRobustness study: shard {args.shard[0]}/{args.shard[1]}, "
+              f"{len(mine)} of {len(points)} points, writing to {out}")
+        for number, (kind, aware, fraction, seed) in enumerate(mine, 1):
+            start = time.perf_counter()
+            robustness.sweep(kind, (fraction,), model=args.model, epochs=args.epochs,
+                             seeds=(seed,), out_dir=out, noise_aware=aware, verbose=1,
+                             work_dir=ROOT / "runs" / f"robustness_{settings.name}_work")
+            print(f"[{number}/{len(mine)}] done in {time.perf_counter() - start:.0f} s",
+                  flush=True)
     records = robustness.load_results(out)
     if any(r["settings"].get("letters") == "stand-in" for r in records):
-        print("Letters: synthetic stand-in, not EMNIST: the emnist rows are not EMNIST results.")
+        print("Letters: the synthetic letters stand-in, not EMNIST: the letters rows are "
+              "stand-in results, not EMNIST results.")
     print(robustness_report.format_table(robustness_report.table(records)))
     for metric in ("frechet_distance", "recognisable_fraction"):
         print(robustness_report.format_thresholds(robustness_report.threshold(records, metric)))

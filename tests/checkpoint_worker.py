@@ -18,8 +18,9 @@ Used by ``tests/test_checkpoint.py`` as a separate process, so that a kill is a 
 - ``end``       after the epoch's checkpoint is complete.
 
 The process prints ``epoch E begins`` at the start of each epoch (for kills from outside) and
-exits with status 3 when the kill point was never reached. ``--final`` writes every variable
-of the GAN and of its optimizers after training, ``arrays_<i>`` in an ``.npz``.
+exits with status 3 when the kill point was never reached. ``--final`` writes the state after
+training to an ``.npz``: the GAN's weights, its random-generator states and its optimizers'
+variables, keyed ``"<index> <variable path>"``.
 """
 
 import argparse
@@ -132,9 +133,11 @@ def main():
     if point is not None:
         print(f"the kill point {args.kill} was never reached", flush=True)
         sys.exit(3)
-    if args.final:
-        arrays = [keras.ops.convert_to_numpy(v) for v in gan.variables + gan.optimizer.variables]
-        np.savez(args.final, **{f"arrays_{i}": a for i, a in enumerate(arrays)})
+    if args.final:  # not the metrics: a run with nothing left to train has not computed them
+        states = [v for v in gan.variables if v.name == "seed_generator_state"]
+        variables = gan.weights + states + gan.optimizer.variables
+        np.savez(args.final, **{f"{i:03d} {v.path}": keras.ops.convert_to_numpy(v)
+                                for i, v in enumerate(variables)})
 
 
 if __name__ == "__main__":

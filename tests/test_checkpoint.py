@@ -357,8 +357,8 @@ def test_a_run_folder_with_a_checkpoint_is_a_kit_run(saved_runs, tmp_path):
 # Each run of the worker is killed at one point (see checkpoint_worker.py); the next run
 # resumes from what is on disk. Most kills hit the write of epoch 2 while epoch 1's checkpoint
 # is in place, the case that used to lose it. (kill, epochs the folder holds after it)
-KILLS = [("1:weights", 0), ("1:replaced", 1), ("2:batch", 1), ("2:weights", 1), ("2:state", 1),
-         ("2:folder", 1), ("2:manifest", 1), ("2:cleanup", 2), ("3:end", 3)]
+KILLS = [("1:weights", 0), ("1:replaced", 1), ("2:weights", 1), ("2:state", 1), ("2:folder", 1),
+         ("2:manifest", 1), ("2:cleanup", 2), ("3:batch", 2)]
 EPOCHS = 4
 
 
@@ -417,10 +417,11 @@ def test_killed_runs_resume_to_the_same_final_weights(tmp_path):
         saved = checkpoint.load(directory)  # complete and consistent, or none at all
         done = saved.epoch if saved else 0
         assert done == expected, f"after the kill at {kill}: {done} epochs saved"
-    rc, output = _killed_from_outside(directory, env, f"epoch {EPOCHS} begins",
+    # and once from outside, at a moment chosen by chance (seeded) in epoch 3, 4 or after
+    rc, output = _killed_from_outside(directory, env, "epoch 3 begins",
                                       random.Random(keras.backend.backend()).uniform(0, 0.3))
     assert rc in (0, -signal.SIGKILL), output
-    assert checkpoint.load(directory).epoch in (EPOCHS - 1, EPOCHS)
+    assert checkpoint.load(directory).epoch in (2, 3, 4)
 
     final = _worker(directory, env, "--final", str(tmp_path / "resumed.npz"))
     assert final.returncode == 0, final.stdout + final.stderr

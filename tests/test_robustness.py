@@ -2,6 +2,7 @@
 (the tables and the threshold rule: test_robustness_report.py)."""
 
 import json
+from pathlib import Path
 
 import numpy as np
 import keras
@@ -234,3 +235,42 @@ def test_noise_aware_sweep_trains_for_real(data_env, evaluator, tmp_path):
     assert point["backend"] == keras.backend.backend()
     assert robustness.load_samples(point, tmp_path).shape == (100, 28, 28)
     assert not any(tmp_path.glob("*/checkpoint"))
+
+
+def test_shards_are_disjoint_and_cover_the_study():
+    points = robustness.study_points(seeds=(0, 1))
+    assert len(points) == len(set(points)) == 2 * 2 * len(robustness.sizes().fractions) * 2
+    for count in (1, 2, 3, 7):
+        shards = [robustness.shard(points, i, count) for i in range(1, count + 1)]
+        assert sorted(p for s in shards for p in s) == sorted(points)
+        assert sum(len(s) for s in shards) == len(points)
+    assert points[0][3] == 0 and points[-1][3] == 1, "seed 0 first, so a cut study has one seed"
+    for index, count in ((0, 2), (3, 2), (1, 0)):
+        with pytest.raises(ValueError, match="(?i)shard"):
+            robustness.shard(points, index, count)
+
+
+def _load_benchmark():
+    import importlib.util
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "robustness.py"
+    spec = importlib.util.spec_from_file_location("robustness_benchmark", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_point_finished_by_one_shard_is_skipped_by_another(data_env, fake_training, tmp_path,
+                                                             capsys, monkeypatch):
+    scores = dict.fromkeys(("classifier_score", "frechet_distance", "recognisable_fraction",
+                            "covered"), 1.0)
+    monkeypatch.setattr(robustness, "_score_point",
+                        lambda samples, study: (scores, {"measure": "noisy", "share": 0.0}))
+    benchmark = _load_benchmark()
+    common = ["--kinds", "gaussian", "--plain-only", "--seeds", "0", "--fractions", "0", "0.3",
+              "--epochs", "1", "--out", str(tmp_path)]
+    assert benchmark.main(common + ["--shard", "1/2"]) == 0
+    assert benchmark.main(common + ["--shard", "2/2"]) == 0
+    assert len(fake_training) == 2, "each shard trained its own point"
+    assert benchmark.main(common) == 0  # the whole study, in one: both points already there
+    assert len(fake_training) == 2 and "finished earlier" in capsys.readouterr().out
+    assert len(robustness.load_results(tmp_path)) == 2

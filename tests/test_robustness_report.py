@@ -5,8 +5,9 @@ import pytest
 from gankit.studies import robustness_report
 
 
-def record(fraction, seed, fd, recognisable, kind="gaussian", aware=False):
+def record(fraction, seed, fd, recognisable, kind="gaussian", aware=False, letters=None):
     return {"kind": kind, "noise_aware": aware, "fraction": fraction, "seed": seed,
+            "settings": {"letters": letters} if letters else {},
             "scores": {"frechet_distance": fd, "recognisable_fraction": recognisable},
             "contamination": {"share": 0.0}, "train_share": fraction}
 
@@ -15,16 +16,28 @@ def test_threshold_reads_constructed_curves():
     curve = {0.0: (10, 0.8), 0.05: (12, 0.7), 0.1: (19, 0.5), 0.2: (25, 0.3), 0.3: (15, 0.6)}
     records = [record(f, 0, fd, r) for f, (fd, r) in curve.items()]
     records += [record(0.0, 1, 10, 0.8), record(0.05, 1, 30, 0.8), record(0.1, 1, 12, 0.8)]
-    records += [record(f, 0, 5, 0.9, kind="emnist") for f in (0.0, 0.1, 0.3)]
+    records += [record(f, 0, 5, 0.9, kind="letters", letters="stand-in") for f in (0.0, 0.1, 0.3)]
     results = {t["kind"]: t for t in robustness_report.threshold(records)}
     gaussian = results["gaussian"]
     # seed 0: 25 > 2 x 10 at 20%, so 30% does not count although it passes again
     assert gaussian["per_seed"] == {0: 0.1, 1: 0.0}
     assert gaussian["min"] == 0.0 and gaussian["max"] == 0.1 and gaussian["mean"] == 0.05
-    assert results["emnist"]["mean"] == 0.3 == results["emnist"]["largest_tested"]
+    standin = results["letters stand-in"]  # never called EMNIST
+    assert standin["mean"] == 0.3 == standin["largest_tested"]
     higher = {t["kind"]: t for t in robustness_report.threshold(records, "recognisable_fraction")}
     assert higher["gaussian"]["per_seed"] == {0: 0.1, 1: 0.1}  # 0.3 < 0.8 / 2 fails
-    assert "at least" in robustness_report.format_thresholds(robustness_report.threshold(records))
+    text = robustness_report.format_thresholds(robustness_report.threshold(records))
+    assert "at least" in text and "letters stand-in" in text and "EMNIST" not in text
+
+
+def test_the_stand_in_label_reaches_tables_and_figures():
+    records = [record(f, 0, 5, 0.9, kind="letters", letters="stand-in") for f in (0.0, 0.3)]
+    records += [record(f, 0, 5, 0.9, kind="letters", letters="emnist") for f in (0.0, 0.3)]
+    kinds = {row["kind"] for row in robustness_report.table(records)}
+    assert kinds == {"letters stand-in", "EMNIST letters"}
+    fig = robustness_report.plot_curves(records, ("frechet_distance",), ncols=1)
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert "letters stand-in, plain" in legend and "EMNIST letters, plain" in legend
 
 
 def test_threshold_refuses_what_it_cannot_read():

@@ -41,6 +41,7 @@ import numpy as np
 import keras
 
 from gankit import config, data, recipes, training
+from gankit.checks import check_count
 from gankit.evaluation import score_images
 from gankit.studies import ambient, detectors, noise
 
@@ -64,7 +65,8 @@ class Sizes:
 SIZES = {
     "quick": Sizes(fractions=(0.0, 0.30), seeds=(0,), epochs=1, model="vanilla"),
     "laptop": Sizes(fractions=(0.0, 0.30, 0.75), seeds=(0,), epochs=5, model="vanilla"),
-    "full": Sizes(fractions=(0.0, 0.05, 0.10, 0.20, 0.30, 0.50, 0.75), seeds=(0, 1), epochs=30,
+    # 56 vanilla GANs of 15 epochs: about 3.5 h on a 2-core CPU with JAX (README).
+    "full": Sizes(fractions=(0.0, 0.05, 0.10, 0.20, 0.30, 0.50, 0.75), seeds=(0, 1), epochs=15,
                   model="vanilla"),
 }
 
@@ -81,7 +83,7 @@ DETECTOR_IMAGES = 5000  # most real images per class to fit a detector on
 
 def default_out_dir():
     """``runs/05_noise`` in the repository when run from a checkout, else under the cwd."""
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     return (root if (root / "pyproject.toml").is_file() else Path(".")) / "runs" / "05_noise"
 
 
@@ -90,21 +92,56 @@ def letters_are_standin(source):
     return "letters-standin" in str(source)
 
 
-def sweep(kind, fractions=None, model="dcgan", epochs=None, seeds=None, out_dir=None,
-          noise_aware=False, n_train=None, n_samples=None, batch_size=None, n_test=None,
+def study_points(kinds=("gaussian", "letters"), noise_aware=(False, True), fractions=None,
+                 seeds=None):
+    """Every point of a study, in one fixed order: ``(kind, noise_aware, fraction, seed)`` tuples.
+
+    Defaults: both kinds, plain and noise-aware, ``sizes().fractions`` and ``.seeds``. The
+    order is seeds first (all of seed 0 before seed 1), so a study cut short still has one
+    complete seed.
+    """
+    study_sizes = sizes()
+    return [(noise.check_corruption(kind), bool(aware), float(fraction), int(seed))
+            for seed in (study_sizes.seeds if seeds is None else seeds)
+            for kind in kinds for aware in noise_aware
+            for fraction in (study_sizes.fractions if fractions is None else fractions)]
+
+
+def shard(points, index, count):
+    """The points of shard ``index`` of ``count`` (1-based): every ``count``-th, from ``index``.
+
+    Shards are disjoint and together hold every point, so several machines (or Colab sessions,
+    or the tasks of a job array) can share one study; a point finished by any of them is
+    skipped by the others when their records sit in the same folder.
+
+    Raises:
+        ValueError: unless ``1 <= index <= count``.
+    """
+    count = check_count(count, "the shard count N", minimum=1)
+    index = check_count(index, "the shard index I", minimum=1)
+    if index > count:
+        raise ValueError(f"Shard {index}/{count} does not exist: I must lie in 1..N, e.g. 1/{count}.")
+    return list(points)[index - 1::count]
+
+
+def sweep(kind, fractions=None, model=None, epochs=None, seeds=None, out_dir=None,
+          work_dir=None, noise_aware=False, n_train=None, n_samples=None, batch_size=None, n_test=None,
           verbose=1, **noise_options):
     """Train and score one GAN per (fraction, seed); skip points finished earlier.
 
     Args:
         kind: ``"gaussian"`` or ``"letters"`` (see ``gankit.studies.noise``).
         fractions: corrupted shares in [0, 1]; default ``sizes().fractions``.
-        model: ``"dcgan"`` or ``"vanilla"`` (``gankit.recipes``).
+        model: ``"vanilla"`` or ``"dcgan"`` (``gankit.recipes``); default ``sizes().model``.
         epochs, seeds: default ``sizes().epochs`` and ``.seeds``; n_train, n_samples,
             batch_size, n_test: default ``gankit.settings()``'s ``.n_train``, ``.n_samples``,
             ``.batch_size``, ``.n_test``. The
             seed picks the training subset, the corruption and the initial weights.
         out_dir: where records go; default ``default_out_dir()``.
-        noise_aware: train with the kind's noise-aware option (``gankit.studies.ambient`` / ``detectors``).
+        work_dir: where each point's training run (checkpoint, log, figures) goes while it
+            trains; default ``out_dir``. The checkpoint is removed once the record is written.
+        noise_aware: train with the kind's noise-aware option (``gankit.studies.ambient``,
+            ``gankit.studies.detectors``).
         verbose: 0 silent, 1 one line per point, 2 also Keras's line per epoch.
         **noise_options: passed to ``make_noisy_dataset`` (``blur_sigma``, ``std``; ``mode``);
             the defaults are written into each record.
@@ -118,6 +155,7 @@ def sweep(kind, fractions=None, model="dcgan", epochs=None, seeds=None, out_dir=
     fractions = tuple(study_sizes.fractions if fractions is None else fractions)
     for fraction in fractions:
         noise.corrupted_count(1, fraction, options.get("mode", "replace"))  # raises if invalid
+    model = model or study_sizes.model
     if model not in MODELS:
         raise ValueError(f"Unknown model {model!r} for the robustness study; use one of {MODELS}.")
     study = _Study(kind, options, n_train or settings.n_train, n_test or settings.n_test)
@@ -139,7 +177,8 @@ def sweep(kind, fractions=None, model="dcgan", epochs=None, seeds=None, out_dir=
             name = _point_name(point, common)
             record = _read_record(out_dir / f"{name}.json")
             if record is None or record.get("settings") != common:
-                record = _run_point(study, point, common, out_dir, name, verbose)
+                record = _run_point(study, point, common, out_dir, name, verbose,
+                                    Path(work_dir) if work_dir is not None else out_dir)
             elif verbose:
                 print(f"{describe_point(record)}: finished earlier ({name}.json)")
             records.append(record)
@@ -238,7 +277,7 @@ def _score_point(samples, study):
     return scores, {"measure": measure, **detector.share(samples)}
 
 
-def _run_point(study, point, common, out_dir, name, verbose):
+def _run_point(study, point, common, out_dir, name, verbose, work_dir):
     start = time.perf_counter()
     images, mask = study.noisy(point["fraction"], point["seed"])
     record = {**point, "noise_aware": common["noise_aware"], "settings": common,
@@ -251,7 +290,7 @@ def _run_point(study, point, common, out_dir, name, verbose):
         images, keep, record["cleaning"] = detectors.clean_with_evaluator(images, mask)
         mask = mask[keep]
     record["train_share"] = float(mask.mean()) if len(mask) else 0.0
-    run_dir = out_dir / name
+    run_dir = work_dir / name
     train_start = time.perf_counter()
     gan = _train_point(images, common["model"], common["epochs"], common["batch_size"],
                        point["seed"], run_dir, corruption, verbose=2 if verbose > 1 else 0)

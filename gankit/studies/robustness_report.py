@@ -25,6 +25,17 @@ TITLES = {"covered": "classes covered", "contamination": "contamination (flagged
           "noise_level": "mean noise level / std"}
 
 
+def label(record):
+    """What a record's corruption was, in the words every table and figure uses:
+    ``"gaussian"``, ``"EMNIST letters"``, or ``"letters stand-in"`` for the synthetic letters
+    of the offline machines (never reported as EMNIST)."""
+    if record["kind"] not in ("letters", "emnist"):
+        return record["kind"]
+    standin = record.get("settings", {}).get("letters") == "stand-in" or robustness.letters_are_standin(
+        record.get("letters_source", ""))
+    return "letters stand-in" if standin else "EMNIST letters"
+
+
 def value(record, metric):
     """One number of a record: a score name, ``contamination`` (the corrected flagged share),
     ``noise_level`` (mean noise level over ``std``; NaN for letters), ``train_share``,
@@ -43,7 +54,7 @@ def value(record, metric):
 
 def table(records, columns=COLUMNS):
     """Records as rows: ``list`` of dicts with kind, noise_aware, fraction, seed and ``columns``."""
-    return [{"kind": r["kind"], "noise_aware": r["noise_aware"], "fraction": r["fraction"],
+    return [{"kind": label(r), "noise_aware": r["noise_aware"], "fraction": r["fraction"],
              "seed": r["seed"], **{c: value(r, c) for c in columns}} for r in records]
 
 
@@ -61,7 +72,7 @@ def format_table(rows):
 def _check_one_setting(records):
     seen = set()
     for r in records:
-        point = (r["kind"], r["noise_aware"], r["fraction"], r["seed"])
+        point = (label(r), r["noise_aware"], r["fraction"], r["seed"])
         if point in seen:
             raise ValueError(f"Two records for {robustness.describe_point(r)}: the records come "
                              f"from sweeps with different settings. Keep one setting, e.g. "
@@ -75,7 +86,7 @@ def curves(records, metric):
     _check_one_setting(records)
     points = {}
     for r in records:
-        points.setdefault((r["kind"], r["noise_aware"]), {}).setdefault(
+        points.setdefault((label(r), r["noise_aware"]), {}).setdefault(
             r["fraction"], []).append(value(r, metric))
     result = {}
     for key, by_fraction in sorted(points.items()):
@@ -94,7 +105,8 @@ def plot_curves(records, metrics=CURVES, ncols=3, path=None):
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     for ax in axes[len(metrics):]:
         ax.set_visible(False)
-    colors = {"gaussian": "tab:blue", "letters": "tab:orange", "emnist": "tab:orange"}
+    colors = {"gaussian": "tab:blue", "EMNIST letters": "tab:orange",
+              "letters stand-in": "tab:red"}
     for ax, metric in zip(axes, metrics):
         for (kind, aware), (x, mean, low, high) in curves(records, metric).items():
             label = f"{kind}, {'noise-aware' if aware else 'plain'}"
@@ -135,7 +147,7 @@ def threshold(records, metric="frechet_distance", tolerance=2.0):
     _check_one_setting(records)
     groups = {}
     for r in records:
-        groups.setdefault((r["kind"], r["noise_aware"]), {}).setdefault(r["seed"], {})[
+        groups.setdefault((label(r), r["noise_aware"]), {}).setdefault(r["seed"], {})[
             r["fraction"]] = value(r, metric)
     results = []
     for (kind, aware), seeds in sorted(groups.items()):
@@ -170,7 +182,7 @@ def format_thresholds(results):
                   f"{t['max']:.0%})" if len(t["per_seed"]) > 1 else "")
         bound = " (the largest share tested: at least this)" if t["min"] == t[
             "largest_tested"] else ""
-        lines.append(f"{t['kind']:8s} {'noise-aware' if t['noise_aware'] else 'plain':11s} "
+        lines.append(f"{t['kind']:16s} {'noise-aware' if t['noise_aware'] else 'plain':11s} "
                      f"{t['mean']:.0%}{spread}{bound}")
     rule = results[0] if results else {"metric": "?", "tolerance": "?"}
     return (f"Largest share with {rule['metric']} within x{rule['tolerance']} of the clean "
