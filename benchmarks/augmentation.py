@@ -6,7 +6,7 @@
 
 A class-conditional GAN (``recipes.make_gan("ccgan")``) is trained, or loaded from its
 checkpoint under ``runs/quality/ccgan`` (shared with ``benchmarks/quality.py``), then
-``gankit.augmentation_study.augmentation_study`` trains fresh classifiers of the evaluator's
+``gankit.studies.augmentation.augmentation_study`` trains fresh classifiers of the evaluator's
 architecture on training sets of a fixed size whose real share varies, on generated digits
 alone, and on a small real set with and without generated digits, and tests each on real MNIST
 test digits. Writes ``gankit/results/augmentation.json`` (every record, the summary over

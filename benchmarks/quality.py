@@ -6,7 +6,7 @@
     python benchmarks/quality.py --table                 # print the table from saved results
 
 For each model it writes ``gankit/results/<model>.json`` (every score of
-``gankit.metrics.score_images`` on 10,000 samples, training epochs, wall time, backend and
+``gankit.evaluation.score_images`` on 10,000 samples, training epochs, wall time, backend and
 device) and ``gankit/results/<model>_samples.npz`` (5,000 samples, ``uint8``, key
 ``images``, and ``labels`` for conditional models), so anyone can re-score them, and
 ``gankit/results/<model>_grid.png`` (the first 100 samples; conditional models draw digit

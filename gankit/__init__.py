@@ -10,6 +10,7 @@ The notebooks in ``notebooks/`` import it. The core, in the order a learner meet
 - ``gankit.recipes``     the recommended networks and optimizers per model
 - ``gankit.training``    the training run: callbacks, checkpoints, what a run writes
 - ``gankit.callbacks``   sample grids, loss curves, epoch timing, checkpoints, NaN stop
+- ``gankit.checkpoint``  how a checkpoint lies on disk: atomic, verified, tied to its run
 - ``gankit.plotting``    image grids and other figures
 - ``gankit.postprocess``, ``gankit.analysis``  smoothing; histograms and entropy
 - ``gankit.ppca``        the probabilistic PCA baseline
@@ -30,7 +31,7 @@ __version__ = "0.1.0"
 _logs.quiet_tensorflow()
 
 _SUBMODULES = {
-    "analysis", "backend", "callbacks", "checks", "cli", "config", "data", "evaluation", "gan",
+    "analysis", "backend", "callbacks", "checkpoint", "checks", "cli", "config", "data", "evaluation", "gan",
     "idx", "logs", "models", "plotting", "postprocess", "ppca", "recipes", "results", "studies",
     "training",
 }

@@ -16,7 +16,6 @@ with yours: ``gan.fit(x, epochs=50, callbacks=[SampleGrid(), LossCurve(), Checkp
 Introduced in notebook 01 (``Checkpoint`` in notebook 02).
 """
 
-import math
 import os
 import sys
 import time
@@ -25,26 +24,10 @@ import numpy as np
 import keras
 import matplotlib.pyplot as plt
 
-from gankit import plotting
+from gankit import checkpoint, plotting
+from gankit.checks import WATCHED, TrainingDiverged, check_finite  # noqa: F401  (re-exported)
 from gankit.data import to_uint8
 
-WATCHED = ("d_loss", "g_loss")
-
-
-class TrainingDiverged(RuntimeError):
-    """A loss became NaN or infinite: the run stopped; the last good checkpoint is kept."""
-
-
-def check_finite(logs, where):
-    """Raise ``TrainingDiverged`` if ``d_loss`` or ``g_loss`` in ``logs`` is NaN or inf."""
-    bad = {k: float(logs[k]) for k in WATCHED if k in (logs or {}) and
-           not math.isfinite(float(logs[k]))}
-    if bad:
-        values = ", ".join(f"{k}={v}" for k, v in bad.items())
-        raise TrainingDiverged(
-            f"Training diverged {where}: {values}. The weights are no longer usable. "
-            "Restart from the last checkpoint (a Checkpoint callback keeps the last good epoch) "
-            "with a lower learning rate, or check the data for NaN values.")
 
 
 def _in_notebook():
@@ -127,7 +110,6 @@ class Checkpoint(keras.callbacks.Callback):
             gankit.checkpoint.CheckpointError: see ``gankit.checkpoint.load`` and
                 ``check_resume``.
         """
-        from gankit import checkpoint
         self.resumed_from, self._random_state = None, None
         self.record = checkpoint.run_record(gan, x, y, batch_size=batch_size, run=self.run)
         self._prepared_for = gan
@@ -160,15 +142,13 @@ class Checkpoint(keras.callbacks.Callback):
         if self._random_state is not None:
             # Here, not in restore: Keras may draw from NumPy while setting up fit, in an
             # uninterrupted run too; the saved state is the one the next epoch starts from.
-            from gankit.checkpoint import set_global_random_state
-            set_global_random_state(self._random_state)
+            checkpoint.set_global_random_state(self._random_state)
 
     def on_train_end(self, logs=None):
         self._prepared_for = None  # the next fit restores again
 
     def on_epoch_end(self, epoch, logs=None):
         check_finite(logs, f"in epoch {epoch + 1}")  # never overwrite the last good state
-        from gankit import checkpoint
         checkpoint.save(self.directory, self.model, epoch + 1, self.record)
 
 
@@ -322,3 +302,27 @@ class LossCurve(keras.callbacks.Callback):
             plotting.save_figure(fig, path or f"{self.name}.png")
         plt.close(fig)  # shown once, as the cell's value, like gankit.plotting's figures
         return fig
+
+
+def resume_fit(gan, x, y, fit_kwargs):
+    """Called by ``GAN.fit``: restore the ``Checkpoint`` among the callbacks, if any.
+
+    Verifies and loads the checkpoint (``Checkpoint.restore``) and returns ``fit_kwargs`` with
+    ``initial_epoch`` set to the epochs it holds, for ``keras.Model.fit``.
+    """
+    given = fit_kwargs.get("callbacks") or []
+    given = given.callbacks if isinstance(given, keras.callbacks.CallbackList) else given
+    found = [c for c in given if isinstance(c, Checkpoint)]
+    if not found:
+        return fit_kwargs
+    if len(found) > 1:
+        raise ValueError(f"fit got {len(found)} Checkpoint callbacks; give it one (a run has one "
+                         f"training state).")
+    epochs_done = found[0].restore(gan, x, y, batch_size=fit_kwargs.get("batch_size"),
+                                   epochs=fit_kwargs.get("epochs", 1))
+    initial = fit_kwargs.get("initial_epoch", 0)
+    if epochs_done and initial not in (0, epochs_done):
+        raise ValueError(f"fit got initial_epoch={initial} but the checkpoint in "
+                         f"{found[0].directory} holds {epochs_done} epochs; drop initial_epoch "
+                         f"(the checkpoint sets it).")
+    return {**fit_kwargs, "initial_epoch": epochs_done or initial}

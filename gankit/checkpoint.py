@@ -58,8 +58,11 @@ import shutil
 import warnings
 from pathlib import Path
 
+import h5py
 import numpy as np
 import keras
+
+from gankit.checks import TrainingDiverged
 
 MANIFEST = "checkpoint.json"
 WEIGHTS = "gan.weights.h5"
@@ -312,7 +315,6 @@ def set_global_random_state(state):
 
 def _nonfinite(weights_path):
     """Names of the floating-point arrays of an HDF5 weights file holding NaN or inf."""
-    import h5py
     bad = []
 
     def visit(name, item):
@@ -348,7 +350,7 @@ def save(directory, gan, epoch, run):
         The manifest written, a dict.
 
     Raises:
-        gankit.callbacks.TrainingDiverged: a weight or optimizer state is NaN or infinite; the
+        gankit.checks.TrainingDiverged: a weight or optimizer state is NaN or infinite; the
             old checkpoint is kept.
     """
     directory = Path(directory)
@@ -359,12 +361,10 @@ def save(directory, gan, epoch, run):
     partial.mkdir()
     weights = partial / WEIGHTS
     gan.save_weights(weights)
-    import h5py
     with h5py.File(weights, "r+") as f:
         f.attrs[EPOCH_ATTRIBUTE] = epoch  # so a weights file from another epoch is caught
     bad = _nonfinite(weights)
     if bad:
-        from gankit.callbacks import TrainingDiverged
         shutil.rmtree(partial, ignore_errors=True)
         raise TrainingDiverged(
             f"Training diverged in epoch {epoch}: the losses are finite but {len(bad)} saved "
@@ -506,7 +506,6 @@ def load(directory):
             gankit, or the checkpoint is damaged (cut short, altered, unreadable, non-finite
             weights, pieces of different epochs); the message names the file and the fix.
     """
-    import h5py
     directory = check_checkpoint_folder(directory)
     if not (directory / MANIFEST).exists():
         old = _old_layout(directory)
@@ -649,30 +648,3 @@ def check_run_folder(path, force=False):
         f"writes its files into it (log.csv, samples.png, checkpoint/, ...), so it refuses a "
         f"folder that may be someone else's. Choose a new or empty folder, or pass force=True "
         f"(on the command line: --force) to use this one anyway.")
-
-
-# --- fit ------------------------------------------------------------------------------------
-
-def resume_fit(gan, x, y, fit_kwargs):
-    """Called by ``GAN.fit``: restore the ``Checkpoint`` among the callbacks, if any.
-
-    Verifies and loads the checkpoint (``Checkpoint.restore``) and returns ``fit_kwargs`` with
-    ``initial_epoch`` set to the epochs it holds, for ``keras.Model.fit``.
-    """
-    from gankit.callbacks import Checkpoint
-    given = fit_kwargs.get("callbacks") or []
-    given = given.callbacks if isinstance(given, keras.callbacks.CallbackList) else given
-    found = [c for c in given if isinstance(c, Checkpoint)]
-    if not found:
-        return fit_kwargs
-    if len(found) > 1:
-        raise ValueError(f"fit got {len(found)} Checkpoint callbacks; give it one (a run has one "
-                         f"training state).")
-    epochs_done = found[0].restore(gan, x, y, batch_size=fit_kwargs.get("batch_size"),
-                                   epochs=fit_kwargs.get("epochs", 1))
-    initial = fit_kwargs.get("initial_epoch", 0)
-    if epochs_done and initial not in (0, epochs_done):
-        raise ValueError(f"fit got initial_epoch={initial} but the checkpoint in "
-                         f"{found[0].directory} holds {epochs_done} epochs; drop initial_epoch "
-                         f"(the checkpoint sets it).")
-    return {**fit_kwargs, "initial_epoch": epochs_done or initial}

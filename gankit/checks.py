@@ -204,3 +204,24 @@ def check_folder(path, what):
         raise ValueError(f"{what} points at a file, {path}; it must name a folder (the folder "
                          f"that holds the files, not a file inside it).")
     return path
+
+
+WATCHED = ("d_loss", "g_loss")
+
+
+class TrainingDiverged(RuntimeError):
+    """A loss or a saved weight became NaN or infinite: the run stopped; the last good
+    checkpoint is kept."""
+
+
+def check_finite(logs, where):
+    """Raise ``TrainingDiverged`` if ``d_loss`` or ``g_loss`` in ``logs`` is NaN or inf."""
+    bad = {k: float(logs[k]) for k in WATCHED if k in (logs or {}) and
+           not math.isfinite(float(logs[k]))}
+    if bad:
+        values = ", ".join(f"{k}={v}" for k, v in bad.items())
+        raise TrainingDiverged(
+            f"Training diverged {where}: {values}. The weights are no longer usable. "
+            "Resume from the last checkpoint (a Checkpoint callback keeps the last good epoch) "
+            "with a lower learning rate (a changed learning rate needs resume=\"force\", or "
+            "--resume-anyway on the command line), or check the data for NaN values.")

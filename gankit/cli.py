@@ -15,11 +15,12 @@ Introduced in notebook 02.
 
 import argparse
 import os
+import sys
 import time
 
 import keras
 
-from gankit import config, data, recipes, training
+from gankit import checkpoint, config, data, recipes, training
 from gankit.evaluation import retrain
 
 
@@ -31,6 +32,7 @@ def _train(args):
     epochs = args.epochs if args.epochs is not None else settings.epochs[args.model]
     n_samples = args.n_samples if args.n_samples is not None else settings.n_samples
     out = args.out or os.path.join(config.runs_dir(), f"{args.model}-{settings.name}")
+    checkpoint.check_run_folder(out, force=args.force)  # before any data is loaded
     keras.utils.set_random_seed(args.seed)
     images, labels = data.load_mnist("train")
     if settings.n_train < len(images):
@@ -41,7 +43,9 @@ def _train(args):
     start = time.perf_counter()
     training.train(gan, data.to_model_range(images), labels if gan.conditional else None,
                   epochs=epochs, batch_size=args.batch_size or settings.batch_size,
-                  out_dir=out, sample_every=max(1, epochs), show=False)
+                  out_dir=out, sample_every=max(1, epochs), show=False,
+                  run={"setting": settings.name, "recipe": args.model, "seed": args.seed},
+                  resume="force" if args.resume_anyway else True)
     print(f"Trained in {time.perf_counter() - start:.1f} s.")
     gan.save_weights(os.path.join(out, "gan.weights.h5"))
     gan.generator.save_weights(os.path.join(out, "generator.weights.h5"))
@@ -71,6 +75,10 @@ def main(argv=None):
     train.add_argument("--n-samples", type=int, help="samples to save (default: the setting's)")
     train.add_argument("--batch-size", type=int, help="default: the setting's batch size")
     train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--force", action="store_true",
+                       help="use --out even if it is a non-empty folder that holds no run of the kit")
+    train.add_argument("--resume-anyway", action="store_true",
+                       help="resume a checkpoint made by a different run (other setting, rates...)")
     train.set_defaults(run=_train)
 
     evaluator = commands.add_parser("evaluator", help="the MNIST evaluator")
@@ -88,4 +96,8 @@ def main(argv=None):
         value = getattr(args, name, None)
         if value is not None and value < 1:
             parser.error(f"--{name.replace('_', '-')} must be a positive integer, got {value}.")
-    return args.run(args)
+    try:
+        return args.run(args)
+    except checkpoint.CheckpointError as error:
+        print(f"python -m gankit: {error}", file=sys.stderr)
+        return 2

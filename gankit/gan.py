@@ -24,6 +24,7 @@ import numpy as np
 import keras
 from keras import ops
 
+from gankit import callbacks
 from gankit.backend import GANTrainer
 from gankit.checks import NUM_CLASSES, check_count, check_images, check_labels
 
@@ -122,8 +123,8 @@ class GAN(GANTrainer, keras.Model):
                 y = check_labels(y, len(x), "labels", self.num_classes)
             elif self.conditional:
                 raise ValueError("A conditional GAN needs labels: call fit(images, labels).")
-        from gankit.checkpoint import resume_fit  # sets initial_epoch from a Checkpoint callback
-        return super().fit(x, y, **resume_fit(self, x, y, kwargs))
+        # A Checkpoint among the callbacks restores the run and sets initial_epoch.
+        return super().fit(x, y, **callbacks.resume_fit(self, x, y, kwargs))
 
     def _check_training_images(self, x):
         images = check_images(x, "training images")

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from gankit.data import to_uint8
+
 FIGURES_ENV = "GANKIT_FIGURES_DIR"
 TILE_INCHES = 0.45  # size of one 28x28 image in a grid, at scale=1
 _GAP = 2  # pixels between two images of a grid
@@ -73,12 +75,11 @@ def plot_grid(images, ncols=10, title=None, row_labels=None, col_labels=None, pa
         ax: draw into this axes instead of a new figure.
         scale: size multiplier of the new figure.
         highlight: optional bool ``(N,)``; images where it is True get a red frame
-            (for example the corrupted images of ``gankit.noise.make_noisy_dataset``).
+            (for example the corrupted images of ``gankit.studies.noise.make_noisy_dataset``).
 
     Returns:
         The ``Figure``.
     """
-    from gankit.data import to_uint8
 
     images = to_uint8(images)
     n = len(images)
@@ -215,7 +216,6 @@ def plot_pixel_histogram(images_dict, bins=32, ax=None, log=True, title=None):
     Each curve is the fraction of all pixels of that set falling into each bin, so sets of
     different sizes can be compared.
     """
-    from gankit.data import to_uint8
 
     if not images_dict:
         raise ValueError("plot_pixel_histogram got an empty dict; pass {name: images}.")

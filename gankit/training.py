@@ -13,12 +13,12 @@ import numpy as np
 import keras
 import matplotlib.pyplot as plt
 
-from gankit import callbacks, plotting
+from gankit import callbacks, checkpoint, plotting
 from gankit.data import to_uint8
 
 
 def train(gan, images, labels=None, epochs=1, batch_size=256, out_dir=None, sample_every=1,
-          extra_callbacks=(), verbose=1, show=None):
+          extra_callbacks=(), verbose=1, show=None, run=None, resume=True):
     """Train ``gan`` with the kit's callbacks; resume if ``out_dir`` holds a checkpoint.
 
     Args:
@@ -26,6 +26,9 @@ def train(gan, images, labels=None, epochs=1, batch_size=256, out_dir=None, samp
         labels: digits ``(N,)`` for a conditional GAN.
         out_dir: run folder; gets ``checkpoint/``, ``log.csv``, ``samples.png`` and
             ``losses.png``. None keeps nothing on disk but the figures under ``figures/``.
+        run, resume: what the checkpoint records about the run (setting, recipe, ...) and
+            whether to resume it (``True``; ``"force"`` resumes a run that differs; ``False``
+            starts over): see ``gankit.callbacks.Checkpoint``.
 
     Returns:
         ``(history, sample_grid, loss_curve)``: the Keras history and the two callbacks.
@@ -35,8 +38,9 @@ def train(gan, images, labels=None, epochs=1, batch_size=256, out_dir=None, samp
     curve = callbacks.LossCurve(name=None if out_dir else f"{gan.name}_losses")
     cbs = [callbacks.EpochTimer(report=verbose != 0), callbacks.StopOnNaN(), grid, curve]
     if out_dir:
+        checkpoint.check_run_folder(out_dir)  # never someone else's folder
         os.makedirs(out_dir, exist_ok=True)
-        cbs += [callbacks.Checkpoint(os.path.join(out_dir, "checkpoint")),
+        cbs += [callbacks.Checkpoint(os.path.join(out_dir, "checkpoint"), run=run, resume=resume),
                 keras.callbacks.CSVLogger(os.path.join(out_dir, "log.csv"), append=True)]
     cbs += list(extra_callbacks)
     history = gan.fit(images, labels, batch_size=batch_size, epochs=epochs, callbacks=cbs,

@@ -102,3 +102,35 @@ def test_bad_arguments_exit_nonzero_with_a_message(args, message, tmp_path):
     result = _gankit(args, _env(tmp_path / "no-data", tmp_path / "figures"))
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_an_output_path_that_is_a_file_is_refused_before_loading_data(tmp_path):
+    target = tmp_path / "notes.txt"
+    target.write_text("mine")
+    result = _gankit(["train", "vanilla", "--quick", "--out", str(target)],
+                     _env(tmp_path / "no-data", tmp_path / "figures"))
+    assert result.returncode != 0 and "is a file" in result.stderr
+    assert "MNIST" not in result.stdout, "data was loaded before the folder was checked"
+
+
+def test_a_foreign_folder_is_refused_unless_forced(tmp_path):
+    (tmp_path / "thesis.tex").write_text("mine")
+    result = _gankit(["train", "vanilla", "--quick", "--out", str(tmp_path)],
+                     _env(tmp_path / "no-data", tmp_path / "figures"))
+    assert result.returncode == 2 and "--force" in result.stderr
+    forced = _gankit(["train", "vanilla", "--quick", "--force", "--out", str(tmp_path)],
+                     _env(tmp_path / "no-data", tmp_path / "figures"))
+    assert "--force" not in forced.stderr and "GANKIT_DATA_DIR" in forced.stderr  # got to data
+
+
+def test_another_settings_folder_is_refused_and_resume_anyway_resumes(first_run, tmp_path,
+                                                                      shared_data_dir):
+    out, _ = first_run
+    copy = tmp_path / "run"
+    import shutil
+    shutil.copytree(out, copy)
+    env = _env(shared_data_dir, tmp_path / "figures")
+    refused = _gankit(["train", "vanilla", "--setting", "laptop", "--epochs", "1", "--out",
+                       str(copy)], env)
+    assert refused.returncode == 2 and "setting" in refused.stderr
+    assert "--resume-anyway" in refused.stderr

@@ -78,6 +78,7 @@ def sizes(setting=None):
 
 MODELS = ("vanilla", "dcgan")  # unconditional: letters have no digit label for a ccgan
 SAMPLES_KEPT = 100
+RECORD_KEYS = {"kind", "fraction", "seed", "noise_aware", "settings", "finished"}
 DETECTOR_IMAGES = 5000  # most real images per class to fit a detector on
 
 
@@ -334,7 +335,11 @@ def _read_record(path):
         warnings.warn(f"{path} is not valid JSON (a half-written file?); the point is run "
                       f"again and the file replaced.", stacklevel=3)
         return None
-    return record if isinstance(record, dict) and record.get("finished") is True else None
+    if not (isinstance(record, dict) and RECORD_KEYS <= set(record)):
+        raise ValueError(f"{path} is JSON but not a record of the robustness study (a record "
+                         f"has {', '.join(sorted(RECORD_KEYS))}); move it out of the results "
+                         f"folder, which holds the study's records only.")
+    return record if record.get("finished") is True else None
 
 
 def load_results(out_dir=None):
