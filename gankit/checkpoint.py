@@ -71,7 +71,7 @@ FORMAT, VERSION = "gankit checkpoint", 1
 EPOCH_ATTRIBUTE = "gankit_epoch"  # HDF5 attribute of the weights file
 _FOLDER = re.compile(r"^epoch-(\d{4,})-([0-9a-f]{8})(\.partial)?$")
 _MANIFEST_TEMPORARY = re.compile(r"^checkpoint\.json\.[0-9a-f]{8}\.tmp$")
-# What the kit writes into a run folder (gankit.recipes.train, python -m gankit train) and into
+# What the kit writes into a run folder (gankit.training.train, python -m gankit train) and into
 # a checkpoint folder, including the layout of earlier versions (keras BackupAndRestore's).
 _OLD_LAYOUT = ("latest.weights.h5", "training_metadata.json", "random_state.json")
 KIT_NAMES = frozenset({"checkpoint", "log.csv", "samples.png", "losses.png", "gan.weights.h5",
@@ -622,7 +622,7 @@ def check_run_folder(path, force=False):
     """Refuse an output path that cannot be a run folder of the kit; cheap, run it first.
 
     Args:
-        path: the output folder of a run (``--out``; ``gankit.recipes.train``'s ``out_dir``).
+        path: the output folder of a run (``--out``; ``gankit.training.train``'s ``out_dir``).
         force: use a non-empty folder that holds no run of the kit anyway (``--force``).
 
     Returns:
