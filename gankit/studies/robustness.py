@@ -148,7 +148,8 @@ def sweep(kind, fractions=None, model=None, epochs=None, seeds=None, out_dir=Non
             trains; default ``out_dir``. The checkpoint is removed once the record is written.
         noise_aware: train with the kind's noise-aware option (``gankit.studies.ambient``,
             ``gankit.studies.detectors``).
-        verbose: 0 silent, 1 one line per point, 2 also Keras's line per epoch.
+        verbose: 0 silent, 1 a progress bar over the points and one line per point, 2 also
+            Keras's line per epoch.
         **noise_options: passed to ``make_noisy_dataset`` (``blur_sigma``, ``std``; ``mode``);
             the defaults are written into each record.
 
@@ -176,8 +177,10 @@ def sweep(kind, fractions=None, model=None, epochs=None, seeds=None, out_dir=Non
         common["letters"] = "stand-in" if letters_are_standin(study.letters.source) else "emnist"
     out_dir = Path(out_dir) if out_dir is not None else default_out_dir()
     out_dir.mkdir(parents=True, exist_ok=True)
-    records = []
-    for seed in (study_sizes.seeds if seeds is None else seeds):
+    records, seeds = [], tuple(study_sizes.seeds if seeds is None else seeds)
+    progress = keras.utils.Progbar(len(seeds) * len(fractions), unit_name="GAN",
+                                   verbose=1 if verbose else 0)
+    for seed in seeds:
         for fraction in fractions:
             point = {"kind": kind, "fraction": float(fraction), "seed": int(seed)}
             name = _point_name(point, common)
@@ -188,6 +191,7 @@ def sweep(kind, fractions=None, model=None, epochs=None, seeds=None, out_dir=Non
             elif verbose:
                 print(f"{describe_point(record)}: finished earlier ({name}.json)")
             records.append(record)
+            progress.add(1)
     return records
 
 
