@@ -93,6 +93,7 @@ BY_NAME = {s.name: s for s in (QUICK, LAPTOP, FULL)}
 
 def _gpu_seen():
     """True when the current Keras backend sees a GPU."""
+    # Imported here, not at the top: reading a setting must not import TensorFlow.
     import keras
     if keras.backend.backend() == "torch":
         import torch
@@ -163,7 +164,7 @@ def runs_dir():
 
 def describe():
     """One line for a notebook's setup cell: the setting and why, the backend and the device."""
-    import keras
+    import keras  # not at the top: see _gpu_seen
     name, reason = choose_setting()
     device = "GPU" if _gpu_seen() else "CPU"
     return (f"setting: {name} ({reason}) · Keras {keras.__version__}, backend "

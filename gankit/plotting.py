@@ -17,6 +17,9 @@ import os
 from pathlib import Path
 
 import numpy as np
+import matplotlib.pyplot as plt
+from matplotlib import colormaps
+from matplotlib.patches import Rectangle
 
 from gankit.data import to_uint8
 
@@ -129,7 +132,6 @@ def plot_grid(images, ncols=10, title=None, row_labels=None, col_labels=None, pa
     for spine in ax.spines.values():
         spine.set_visible(False)
     if highlight is not None:
-        from matplotlib.patches import Rectangle
         for i in np.flatnonzero(highlight):
             row, col = divmod(i, ncols)
             ax.add_patch(Rectangle((col * step - 1, row * step - 1), 29, 29, fill=False,
@@ -244,12 +246,10 @@ def _figure_and_axes(ax, figsize):
 def _new_figure(**kwargs):
     """A figure made by pyplot (so its backend, inline in Jupyter, is set up as usual) and
     closed at once: pyplot forgets it, so it is never shown twice and never left open."""
-    import matplotlib.pyplot as plt
     fig = plt.figure(**kwargs)
     plt.close(fig)
     return fig
 
 
 def _grey_cmap():
-    from matplotlib import colormaps
     return colormaps["gray"].with_extremes(bad="white")  # the gaps between images are white

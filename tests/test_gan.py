@@ -239,3 +239,13 @@ def test_fit_accepts_a_tf_data_dataset():
     history = conditional.fit(tf.data.Dataset.from_tensor_slices((x, y)).batch(16), epochs=1,
                               verbose=0)
     assert np.isfinite(history.history["d_loss"][0])
+
+
+def test_epoch_timer_says_how_long_the_rest_will_take(capsys):
+    timer = callbacks.EpochTimer()
+    history = tiny_gan().fit(data()[0], batch_size=16, epochs=3, verbose=0, callbacks=[timer])
+    printed = capsys.readouterr().out
+    assert printed.count("left for the other") == 1, "one estimate, after the first epoch"
+    assert "Epoch 1 took" in printed and "the other 2 epochs" in printed
+    assert len(history.history["seconds"]) == 3 and min(history.history["seconds"]) > 0
+    assert callbacks._duration(45) == "45 s" and callbacks._duration(3900) == "1 h 05 min"
