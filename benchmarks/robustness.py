@@ -1,12 +1,15 @@
 """The noise-robustness study: both kinds of noise, plain and noise-aware training, every seed.
 
-    python benchmarks/robustness.py                    # the setting's study (full: 56 GANs)
+    python benchmarks/robustness.py                    # the setting's study
     python benchmarks/robustness.py --shard 2/4        # every 4th point, from the 2nd
     python benchmarks/robustness.py --kinds gaussian --seeds 0
     python benchmarks/robustness.py --table            # print the saved results only
 
 It enumerates the study's points (``gankit.studies.robustness.study_points``: kind x training
-option x fraction x seed, seeds first) and runs each with ``robustness.sweep``. Every finished
+option x fraction for the setting's seeds) and runs each with ``robustness.sweep``; then, for
+every curve whose first seed is complete, the points that give its threshold a spread over the
+setting's ``spread_seeds`` (``robustness_report.spread_points``: fraction 0 and the fractions on
+either side of the threshold, planned again after each point until none is missing). Every finished
 point is a JSON record (and 100 samples) in the results folder: ``gankit/results/robustness/``
 for the full setting (``benchmarks/results`` links there), ``runs/robustness_<setting>/``
 otherwise. Run the same command again after an interruption and it continues where it stopped:
@@ -15,7 +18,8 @@ finished points are skipped, an interrupted one resumes from its checkpoint.
 ``--shard I/N`` runs every N-th point starting from the I-th (``robustness.shard``), so that N
 machines, Colab sessions or the tasks of a job array share one study: give each its own I, and
 copy (or write) their records into one folder; a point finished by any shard is skipped by the
-others, and ``--table`` reads the merged folder.
+others, and ``--table`` reads the merged folder. The spread points are planned from the records
+in the folder, so run the shards once more after merging to add those.
 
 Letters come from tensorflow-datasets (EMNIST Letters) or ``GANKIT_EMNIST_DIR``; results computed
 on the offline stand-in letters say so in every record (``settings["letters"]``), table and
@@ -38,6 +42,16 @@ def parse_shard(text):
     except ValueError:
         raise argparse.ArgumentTypeError(f"--shard takes I/N, e.g. 1/4; got {text!r}") from None
     return index, count
+
+
+def run_points(points, out, args, settings):
+    """Train and record ``points`` (skipping finished ones), a line per point."""
+    for number, (kind, aware, fraction, seed) in enumerate(points, 1):
+        start = time.perf_counter()
+        robustness.sweep(kind, (fraction,), model=args.model, epochs=args.epochs,
+                         seeds=(seed,), out_dir=out, noise_aware=aware, verbose=1,
+                         work_dir=ROOT / "runs" / f"robustness_{settings.name}_work")
+        print(f"[{number}/{len(points)}] done in {time.perf_counter() - start:.0f} s", flush=True)
 
 
 def main(argv=None):
@@ -64,13 +78,19 @@ def main(argv=None):
         mine = robustness.shard(points, *args.shard)
         print(f"{config.describe()}\nRobustness study: shard {args.shard[0]}/{args.shard[1]}, "
               f"{len(mine)} of {len(points)} points, writing to {out}")
-        for number, (kind, aware, fraction, seed) in enumerate(mine, 1):
-            start = time.perf_counter()
-            robustness.sweep(kind, (fraction,), model=args.model, epochs=args.epochs,
-                             seeds=(seed,), out_dir=out, noise_aware=aware, verbose=1,
-                             work_dir=ROOT / "runs" / f"robustness_{settings.name}_work")
-            print(f"[{number}/{len(mine)}] done in {time.perf_counter() - start:.0f} s",
-                  flush=True)
+        run_points(mine, out, args, settings)
+        spread_seeds = robustness.sizes().spread_seeds if args.seeds is None else ()
+        tried = set()
+        while spread_seeds:
+            plan = [p for p in robustness_report.spread_points(
+                        robustness.load_results(out), args.fractions or robustness.sizes().fractions,
+                        spread_seeds) if p[:2] in {point[:2] for point in points}]
+            todo = [p for p in robustness.shard(plan, *args.shard) if p not in tried]
+            if not todo:
+                break
+            print(f"Spread over seeds {spread_seeds}: {len(todo)} more point(s) of {len(plan)}")
+            run_points(todo[:1], out, args, settings)  # plan again from the new record
+            tried.add(todo[0])
     records = robustness.load_results(out)
     if any(r["settings"].get("letters") == "stand-in" for r in records):
         print("Letters: the synthetic letters stand-in, not EMNIST: the letters rows are "

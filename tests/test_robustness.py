@@ -274,3 +274,33 @@ def test_a_point_finished_by_one_shard_is_skipped_by_another(data_env, fake_trai
     assert benchmark.main(common) == 0  # the whole study, in one: both points already there
     assert len(fake_training) == 2 and "finished earlier" in capsys.readouterr().out
     assert len(robustness.load_results(tmp_path)) == 2
+
+
+def test_the_benchmark_adds_the_spread_points_after_the_first_seed(data_env, fake_training,
+                                                                   tmp_path, monkeypatch):
+    fds = {0.0: 10.0, 0.1: 12.0, 0.3: 15.0, 0.75: 40.0}  # threshold 30%: seed 1 skips 10%
+
+    def score(samples, study):
+        fraction = study_fraction[0]
+        return ({"classifier_score": 5.0, "frechet_distance": fds[fraction],
+                 "recognisable_fraction": 0.8, "covered": 1.0}, {"measure": "noisy", "share": 0.0})
+
+    study_fraction = [None]
+    original = robustness._Study.noisy
+
+    def noisy(self, fraction, seed):
+        study_fraction[0] = fraction
+        return original(self, fraction, seed)
+
+    monkeypatch.setattr(robustness, "_score_point", score)
+    monkeypatch.setattr(robustness._Study, "noisy", noisy)
+    monkeypatch.setenv("GANKIT_SETTING", "quick")
+    monkeypatch.setitem(robustness.SIZES, "quick", robustness.Sizes(
+        fractions=(0.0, 0.1, 0.3, 0.75), seeds=(0,), spread_seeds=(1,), epochs=1, model="vanilla",
+        batch_size=32))
+    benchmark = _load_benchmark()
+    assert benchmark.main(["--kinds", "gaussian", "--plain-only", "--out", str(tmp_path)]) == 0
+    seeds = [(r["fraction"], r["seed"]) for r in robustness.load_results(tmp_path)]
+    assert sorted(seeds) == [(0.0, 0), (0.0, 1), (0.1, 0), (0.3, 0), (0.3, 1), (0.75, 0),
+                             (0.75, 1)]
+    assert [seed for _, _, seed in fake_training] == [0, 0, 0, 0, 1, 1, 1]

@@ -81,3 +81,37 @@ def test_plot_curves_draws_one_panel_per_metric(tmp_path):
     assert len(visible[1].get_lines()) == 3  # both, and the "as trained" diagonal
     assert len(visible[2].get_lines()) == 1  # no noise levels recorded: the diagonal alone
     assert (tmp_path / "curves.png").stat().st_size > 0
+
+
+GRID = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75)
+
+
+def test_spread_points_bracket_the_first_seeds_threshold():
+    fds = dict(zip(GRID, (10, 11, 12, 15, 19, 25, 40)))  # passes up to 30%, fails at 50%
+    records = [record(f, 0, fd, 0.8) for f, fd in fds.items()]
+    assert robustness_report.spread_points(records, GRID, (1,)) == [
+        ("gaussian", False, 0.0, 1), ("gaussian", False, 0.3, 1), ("gaussian", False, 0.5, 1)]
+    # the second seed agrees: nothing more to run
+    records += [record(f, 1, fds[f], 0.8) for f in (0.0, 0.3, 0.5)]
+    assert robustness_report.spread_points(records, GRID, (1,)) == []
+    # a curve whose first seed is still running is not planned yet
+    assert robustness_report.spread_points(records[:-4], GRID, (1,)) == []
+
+
+def test_spread_points_follow_a_second_seed_whose_threshold_lies_lower():
+    records = [record(f, 0, fd, 0.8) for f, fd in zip(GRID, (10, 11, 12, 15, 19, 25, 40))]
+    records += [record(0.0, 1, 10, 0.8), record(0.3, 1, 30, 0.8), record(0.5, 1, 40, 0.8)]
+    # seed 1 fails at 30%: its threshold reads 0 until the fractions below are run
+    assert robustness_report.spread_points(records, GRID, (1,)) == [("gaussian", False, 0.05, 1)]
+    records.append(record(0.05, 1, 12, 0.8))
+    assert robustness_report.spread_points(records, GRID, (1,)) == [("gaussian", False, 0.1, 1)]
+    records.append(record(0.1, 1, 25, 0.8))  # fails: seed 1's threshold is 5%, bracketed
+    assert robustness_report.spread_points(records, GRID, (1,)) == []
+    assert robustness_report.threshold(records)[0]["per_seed"] == {0: 0.3, 1: 0.05}
+
+
+def test_spread_points_at_the_ends_of_the_grid():
+    passing = [record(f, 0, 10, 0.8) for f in GRID]  # never fails: the last two fractions
+    assert [p[2] for p in robustness_report.spread_points(passing, GRID, (1,))] == [0.0, 0.5, 0.75]
+    failing = [record(f, 0, 10 if f == 0 else 50, 0.8) for f in GRID]  # fails at once
+    assert [p[2] for p in robustness_report.spread_points(failing, GRID, (1,))] == [0.0, 0.05]

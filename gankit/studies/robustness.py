@@ -52,6 +52,9 @@ class Sizes:
     Attributes:
         fractions: corrupted shares of the training set.
         seeds: seeds of every point.
+        spread_seeds: extra seeds, run only where they give the thresholds a spread: at
+            fraction 0 and on either side of each threshold
+            (``gankit.studies.robustness_report.spread_points``).
         epochs: training epochs per GAN.
         model: the GAN trained at every point (``gankit.recipes``).
         batch_size: its batch size. 64 rather than the recipe's usual 256: on a CPU the fully
@@ -61,18 +64,21 @@ class Sizes:
 
     fractions: tuple
     seeds: tuple
+    spread_seeds: tuple
     epochs: int
     model: str
     batch_size: int
 
 
 SIZES = {
-    "quick": Sizes(fractions=(0.0, 0.30), seeds=(0,), epochs=1, model="vanilla", batch_size=64),
-    "laptop": Sizes(fractions=(0.0, 0.30, 0.75), seeds=(0,), epochs=3, model="vanilla",
-                    batch_size=64),
-    # 56 vanilla GANs of 10 epochs on JAX: the whole study, sized for a 2-core CPU.
-    "full": Sizes(fractions=(0.0, 0.05, 0.10, 0.20, 0.30, 0.50, 0.75), seeds=(0, 1), epochs=10,
-                  model="vanilla", batch_size=64),
+    "quick": Sizes(fractions=(0.0, 0.30), seeds=(0,), spread_seeds=(), epochs=1,
+                   model="vanilla", batch_size=64),
+    "laptop": Sizes(fractions=(0.0, 0.30, 0.75), seeds=(0,), spread_seeds=(), epochs=3,
+                    model="vanilla", batch_size=64),
+    # 28 vanilla GANs of 10 epochs on JAX (7 fractions x 2 kinds x plain/noise-aware), and
+    # seed 1 at 3 or more fractions per curve: the whole study, sized for a 2-core CPU.
+    "full": Sizes(fractions=(0.0, 0.05, 0.10, 0.20, 0.30, 0.50, 0.75), seeds=(0,),
+                  spread_seeds=(1,), epochs=10, model="vanilla", batch_size=64),
 }
 
 
