@@ -4,6 +4,7 @@
     python benchmarks/quality.py --models dcgan --epochs 20
     python benchmarks/quality.py --quick                 # a few steps, for a smoke test
     python benchmarks/quality.py --table                 # print the table from saved results
+    GANKIT_SETTING=full python benchmarks/quality.py --models dcgan --export   # ship it
 
 For each model it writes ``gankit/results/<model>.json`` (every score of
 ``gankit.evaluation.score_images`` on 10,000 samples, training epochs, wall time, backend and
@@ -13,10 +14,13 @@ device) and ``gankit/results/<model>_samples.npz`` (5,000 samples, ``uint8``, ke
 ``i % 10`` in column ``i``). GANs train
 through ``gankit.recipes`` with a checkpoint under ``runs/quality/<model>``: a rerun with the
 same epochs loads the trained model instead of training again, and an interrupted run resumes.
+
+``--export`` (full setting only) also writes the trained generator, rounded to float16, and its
+provenance record to ``gankit/weights/`` (``gankit.pretrained.export``): the generator that
+``gankit.pretrained.load_generator`` returns.
 """
 
 import argparse
-import csv
 import json
 import os
 import platform
@@ -26,7 +30,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import keras
 
-from gankit import config, data, plotting, recipes, results, training
+from gankit import config, data, plotting, pretrained, recipes, results, training
 from gankit.evaluation import reference_scores, score_images
 from gankit.ppca import ClassConditionalPPCA
 
@@ -47,13 +51,6 @@ def device_name():
     return "gpu" if tf.config.list_physical_devices("GPU") else "cpu"
 
 
-def train_seconds(run_dir):
-    """Total training wall time over all (resumed) fits, from the run's log.csv."""
-    path = os.path.join(run_dir, "log.csv")
-    with open(path) as f:
-        return sum(float(row["seconds"]) for row in csv.DictReader(f))
-
-
 def run_gan(kind, epochs, settings, runs_dir, seed):
     images, labels = data.load_mnist("train")
     if settings.n_train < len(images):
@@ -67,10 +64,10 @@ def run_gan(kind, epochs, settings, runs_dir, seed):
     n = settings.n_samples
     sample_labels = (np.arange(n) % 10).astype("uint8") if gan.conditional else None
     samples = gan.generate(n, seed=seed, labels=sample_labels)
-    info = {"epochs": epochs, "train_seconds": round(train_seconds(run_dir), 1),
+    info = {"epochs": epochs, "train_seconds": round(training.logged_seconds(run_dir), 1),
             "n_train": len(images), "batch_size": settings.batch_size,
-            "recipe": recipes.RECIPES[kind]}
-    return samples, sample_labels, info
+            "recipe": recipes.RECIPES[kind], "setting": settings.name, "seed": seed}
+    return gan, samples, sample_labels, info
 
 
 def run_ppca(settings, seed, n_components=64):
@@ -144,6 +141,8 @@ def main():
     parser.add_argument("--runs", default="runs/quality")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--table", action="store_true", help="only print the saved table")
+    parser.add_argument("--export", action="store_true",
+                        help="also ship each GAN's generator in gankit/weights (full setting)")
     args = parser.parse_args()
     if args.table:
         print_table(args.out)
@@ -151,12 +150,22 @@ def main():
     if args.quick:
         os.environ["GANKIT_QUICK"] = "1"
     settings = config.settings()
+    if args.export and (settings.name != "full" or args.epochs):
+        parser.error("--export ships the full setting's generators: run it with "
+                     "GANKIT_SETTING=full and without --epochs.")
     for kind in args.models:
         if kind == "ppca":
             samples, labels, info = run_ppca(settings, args.seed)
         else:
             epochs = args.epochs or settings.epochs[kind]
-            samples, labels, info = run_gan(kind, epochs, settings, args.runs, args.seed)
+            gan, samples, labels, info = run_gan(kind, epochs, settings, args.runs, args.seed)
+            if args.export:
+                shipped = pretrained.export(gan, kind, {
+                    **info, "backend": keras.backend.backend(), "device": device_name(),
+                    "keras": keras.__version__, "command": f"GANKIT_SETTING=full KERAS_BACKEND="
+                    f"{keras.backend.backend()} python benchmarks/quality.py --models {kind} "
+                    f"--export"}, n_samples=settings.n_samples, seed=args.seed)
+                print(f"Shipped the {kind} generator: {shipped['weights']}")
         row = write_result(kind, samples, labels, info, args.out)
         print(json.dumps({k: row[k] for k in ("model", "epochs", "train_seconds") + COLUMNS
                           if k in row}))

@@ -2,6 +2,7 @@
 
     python -m gankit train {vanilla,dcgan,ccgan} [--setting quick|laptop|full] [--epochs N]
                            [--out DIR]
+    python -m gankit sample {vanilla,dcgan,ccgan} --n N --out FILE.npz [--run DIR] [--seed S]
     python -m gankit evaluator train [--epochs N] [--seed S] [--out PATH]
 
 ``train`` writes into ``--out`` (default ``runs/<model>-<setting>``): ``samples.png`` (a sample
@@ -10,6 +11,11 @@ final weights), ``samples.npz`` (key ``images``, ``uint8 (N, 28, 28)``; the sett
 ``n_samples`` unless ``--n-samples`` says otherwise), ``log.csv`` and ``checkpoint/``: run the
 same command again after an interruption and it resumes. ``--quick`` is ``--setting quick``.
 
+``sample`` writes ``N`` samples to ``FILE.npz``: ``images`` (``uint8 (N, 28, 28)``, 0..255) and,
+for the CCGAN, ``labels`` (``uint8 (N,)``, digit ``i % 10`` for sample ``i``). They come from
+the pretrained generator (``gankit.pretrained``) or, with ``--run DIR``, from a run folder of
+``train``: its final ``generator.weights.h5``, else its latest checkpoint.
+
 Introduced in notebook 02.
 """
 
@@ -17,10 +23,11 @@ import argparse
 import os
 import sys
 import time
+from pathlib import Path
 
 import keras
 
-from gankit import checkpoint, config, data, recipes, training
+from gankit import checkpoint, config, data, pretrained, recipes, training
 from gankit.evaluation import retrain
 
 
@@ -55,6 +62,55 @@ def _train(args):
     return 0
 
 
+def _generator_of_run(model, run_dir):
+    """The GAN of ``model`` trained in the run folder ``run_dir``, and where it came from."""
+    run_dir = Path(run_dir)
+    if not run_dir.is_dir():
+        raise checkpoint.CheckpointError(
+            f"--run {run_dir}: no such folder. Give the --out folder of a finished or running "
+            f"`python -m gankit train {model}`.")
+    gan, final = recipes.make_gan(model), run_dir / "generator.weights.h5"
+    if final.is_file():
+        try:
+            gan.generator.load_weights(final)
+        except ValueError as error:
+            raise checkpoint.CheckpointError(
+                f"{final} does not fit the {model} generator of the current recipe ({error}); "
+                f"was the run trained as another model?") from None
+        return gan, f"the final weights of {run_dir}"
+    saved = checkpoint.load(run_dir / "checkpoint") if (run_dir / "checkpoint").is_dir() else None
+    if saved is None:
+        raise checkpoint.CheckpointError(
+            f"--run {run_dir} holds no trained generator (no generator.weights.h5, no "
+            f"checkpoint/): train one with `python -m gankit train {model} --out {run_dir}`.")
+    recipe = saved.run.get("recipe")
+    if recipe not in (None, model):
+        raise checkpoint.CheckpointError(
+            f"--run {run_dir} trained a {recipe} GAN, not a {model} one: "
+            f"`python -m gankit sample {recipe} --run {run_dir}`.")
+    checkpoint.load_into(gan, saved)
+    return gan, f"the checkpoint of {run_dir} after epoch {saved.epoch} (the run is unfinished)"
+
+
+def _sample(args):
+    out = Path(args.out)
+    if out.suffix != ".npz":
+        raise checkpoint.CheckpointError(
+            f"--out {out}: the samples are written as NumPy's .npz; give a name ending in .npz, "
+            f"e.g. {out.with_suffix('.npz')}.")
+    if out.is_dir():
+        raise checkpoint.CheckpointError(f"--out {out} is a folder; give a file name ending in .npz.")
+    if args.run:
+        gan, source = _generator_of_run(args.model, args.run)
+    else:
+        gan, source = pretrained.load_generator(args.model), f"the pretrained {args.model} generator"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    training.save_samples(gan, out, n=args.n, seed=args.seed)
+    print(f"Wrote {args.n:,} samples from {source} to {out} (images uint8 (N, 28, 28)"
+          f"{', labels uint8 (N,)' if gan.conditional else ''}).")
+    return 0
+
+
 def _train_evaluator(args):
     result = retrain.train_evaluator(epochs=args.epochs, seed=args.seed, path=args.out)
     print(result)
@@ -79,7 +135,15 @@ def main(argv=None):
                        help="use --out even if it is a non-empty folder that holds no run of the kit")
     train.add_argument("--resume-anyway", action="store_true",
                        help="resume a checkpoint made by a different run (other setting, rates...)")
-    train.set_defaults(run=_train)
+    train.set_defaults(handler=_train)
+
+    sample = commands.add_parser("sample", help="write samples of a pretrained or trained GAN")
+    sample.add_argument("model", choices=list(pretrained.MODELS))
+    sample.add_argument("--n", type=int, required=True, help="number of samples")
+    sample.add_argument("--out", required=True, help="the .npz file to write")
+    sample.add_argument("--run", help="a run folder of `train` (default: the pretrained generator)")
+    sample.add_argument("--seed", type=int, default=0, help="seed of the latent vectors")
+    sample.set_defaults(handler=_sample)
 
     evaluator = commands.add_parser("evaluator", help="the MNIST evaluator")
     actions = evaluator.add_subparsers(dest="action", required=True)
@@ -87,17 +151,17 @@ def main(argv=None):
     retrain_parser.add_argument("--epochs", type=int, default=retrain.EPOCHS)
     retrain_parser.add_argument("--seed", type=int, default=0)
     retrain_parser.add_argument("--out", help="weights file (default: the package's shipped weights)")
-    retrain_parser.set_defaults(run=_train_evaluator)
+    retrain_parser.set_defaults(handler=_train_evaluator)
 
     args = parser.parse_args(argv)
     if getattr(args, "quick", False) and args.setting not in (None, "quick"):
         parser.error(f"--quick and --setting {args.setting} disagree; give one of them.")
-    for name in ("epochs", "n_samples", "batch_size"):
+    for name in ("epochs", "n_samples", "batch_size", "n"):
         value = getattr(args, name, None)
         if value is not None and value < 1:
             parser.error(f"--{name.replace('_', '-')} must be a positive integer, got {value}.")
     try:
-        return args.run(args)
-    except checkpoint.CheckpointError as error:
+        return args.handler(args)
+    except (checkpoint.CheckpointError, FileNotFoundError) as error:
         print(f"python -m gankit: {error}", file=sys.stderr)
         return 2

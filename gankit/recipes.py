@@ -40,14 +40,20 @@ def make_gan(model, seed=0, corruption=None, **overrides):
         raise ValueError(f"Unknown recipe settings {sorted(unknown)}; "
                          f"known: {sorted(RECIPES[model])}.")
     recipe = {**RECIPES[model], **overrides}
-    conditional = {"num_classes": NUM_CLASSES,
-                   "conditioning": recipe["conditioning"]} if recipe["conditional"] else {}
-    generator, discriminator = models.build_pair(
-        recipe["builder"], generator_options=recipe.get("generator"),
-        discriminator_options=recipe.get("discriminator"), **conditional)
-    gan = GAN(generator, discriminator, seed=seed, corruption=corruption, name=f"{model}_gan")
+    gan = build(recipe, seed=seed, corruption=corruption, name=f"{model}_gan")
     optimizer = lambda: keras.optimizers.Adam(recipe["learning_rate"], beta_1=recipe["beta_1"])
     gan.compile(optimizer(), optimizer(), loss=recipe["loss"],
                 label_smoothing=recipe["label_smoothing"])
     return gan
+def build(recipe, seed=0, corruption=None, name=None):
+    """The untrained, uncompiled ``GAN`` of a recipe dict (a ``RECIPES`` entry, or one stored
+    in a provenance record of ``gankit.pretrained``): its networks only."""
+    conditional = ({"num_classes": NUM_CLASSES, "conditioning": recipe["conditioning"]}
+                   if recipe["conditional"] else {})
+    generator, discriminator = models.build_pair(
+        recipe["builder"], generator_options=recipe.get("generator"),
+        discriminator_options=recipe.get("discriminator"), **conditional)
+    return GAN(generator, discriminator, seed=seed, corruption=corruption, name=name)
+
+
 from gankit.training import save_samples, train  # noqa: E402,F401  (kept: older code calls recipes.train)

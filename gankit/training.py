@@ -7,6 +7,7 @@ checkpoint every epoch and ``log.csv``: run it again after an interruption and i
 and the studies train through here. Introduced in notebook 02.
 """
 
+import csv
 import os
 
 import numpy as np
@@ -52,6 +53,13 @@ def train(gan, images, labels=None, epochs=1, batch_size=256, out_dir=None, samp
                                      title=f"{gan.name} samples",
                                      path=os.path.join(out_dir, "samples.png")))
     return history, grid, curve
+
+
+def logged_seconds(out_dir):
+    """Training seconds of a run folder, summed over every epoch in its ``log.csv``: all the
+    sessions of a resumed run, an epoch redone after an interruption counted as often as it ran."""
+    with open(os.path.join(out_dir, "log.csv"), newline="") as f:
+        return sum(float(row["seconds"]) for row in csv.DictReader(f))
 
 
 def save_samples(gan, path, n=10_000, seed=0):

@@ -48,6 +48,8 @@ def fake_training(monkeypatch):
     def train(images, model, epochs, batch_size, seed, run_dir, corruption=None, verbose=0):
         calls.append((len(images), epochs, seed))
         (run_dir / "checkpoint").mkdir(parents=True, exist_ok=True)
+        with open(run_dir / "log.csv", "a") as log:  # what Keras's CSVLogger writes
+            log.write("epoch,seconds\n" * (log.tell() == 0) + "0,0.25\n")
         return FakeGAN()
 
     def score(samples, study):
@@ -107,6 +109,16 @@ def test_interrupted_sweep_continues_where_it_stopped(data_env, fake_training, t
     assert len(list(tmp_path.glob("*.json"))) == 1
     tiny_sweep(tmp_path)
     assert len(fake_training) == 2  # only the unfinished point was trained
+
+
+def test_the_training_time_of_a_resumed_point_counts_every_session(data_env, fake_training,
+                                                                   tmp_path):
+    point = tiny_sweep(tmp_path)[1]
+    run_dir = tmp_path / point["samples_file"].replace(".npz", "")
+    (tmp_path / point["samples_file"].replace(".npz", ".json")).unlink()  # as if cut short
+    with open(run_dir / "log.csv", "a") as log:
+        log.write("1,10.0\n")  # an epoch an earlier session trained
+    assert tiny_sweep(tmp_path)[1]["train_seconds"] == 0.25 + 10.0 + 0.25
 
 
 @pytest.mark.parametrize("kind, fractions, options, message", [

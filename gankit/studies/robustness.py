@@ -307,10 +307,9 @@ def _run_point(study, point, common, out_dir, name, verbose, work_dir):
         mask = mask[keep]
     record["train_share"] = float(mask.mean()) if len(mask) else 0.0
     run_dir = work_dir / name
-    train_start = time.perf_counter()
     gan = _train_point(images, common["model"], common["epochs"], common["batch_size"],
                        point["seed"], run_dir, corruption, verbose=2 if verbose > 1 else 0)
-    record["train_seconds"] = round(time.perf_counter() - train_start, 1)
+    record["train_seconds"] = round(training.logged_seconds(run_dir), 1)  # every session's
     samples = gan.generate(common["n_samples"], seed=point["seed"])
     record["scores"], record["contamination"] = _score_point(samples, study)
     if study.letters is not None:
