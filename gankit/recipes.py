@@ -15,14 +15,24 @@ from gankit.checks import NUM_CLASSES
 from gankit.gan import GAN
 
 # Adam(2e-4, beta_1=0.5) is the DCGAN paper's setting; the TensorFlow tutorial's Adam(1e-4)
-# trains markedly slower on MNIST.
+# trains markedly slower on MNIST. "learning_rate" is the generator's, "d_learning_rate" the
+# discriminator's; "generator" and "discriminator" are the builders' options (gankit.models).
 RECIPES = {
-    "vanilla": {"builder": "vanilla", "conditional": False, "learning_rate": 2e-4,
-                "beta_1": 0.5, "loss": "bce", "label_smoothing": 0.1},
-    "dcgan": {"builder": "dcgan", "conditional": False, "learning_rate": 2e-4,
-              "beta_1": 0.5, "loss": "bce", "label_smoothing": 0.0},
+    "vanilla": {"builder": "vanilla", "conditional": False,
+                "generator": {"hidden": (256, 512, 1024)},
+                "discriminator": {"hidden": (1024, 512, 256), "dropout": 0.3},
+                "learning_rate": 2e-4, "d_learning_rate": 2e-4, "beta_1": 0.5, "loss": "bce",
+                "label_smoothing": 0.1},
+    "dcgan": {"builder": "dcgan", "conditional": False,
+              "generator": {"filters": (256, 128, 64), "kernel_size": 5},
+              "discriminator": {"filters": (64, 128), "kernel_size": 5, "dropout": 0.3},
+              "learning_rate": 2e-4, "d_learning_rate": 2e-4, "beta_1": 0.5, "loss": "bce",
+              "label_smoothing": 0.0},
     "ccgan": {"builder": "dcgan", "conditional": True, "conditioning": "projection",
-              "learning_rate": 2e-4, "beta_1": 0.5, "loss": "bce", "label_smoothing": 0.1},
+              "generator": {"filters": (256, 128, 64), "kernel_size": 5},
+              "discriminator": {"filters": (64, 128), "kernel_size": 5, "dropout": 0.3},
+              "learning_rate": 2e-4, "d_learning_rate": 2e-4, "beta_1": 0.5, "loss": "bce",
+              "label_smoothing": 0.1},
 }
 
 
@@ -30,7 +40,8 @@ def make_gan(model, seed=0, corruption=None, **overrides):
     """Build and compile the recommended GAN for ``model`` (``vanilla``, ``dcgan``, ``ccgan``).
 
     ``corruption`` is passed to ``GAN`` (AmbientGAN training, notebook 05). ``overrides``
-    replace recipe entries (``learning_rate``, ``beta_1``, ``loss``, ``label_smoothing``, and
+    replace recipe entries (``generator`` and ``discriminator``: the builders' options,
+    ``learning_rate`` and ``d_learning_rate``, ``beta_1``, ``loss``, ``label_smoothing``, and
     for ``ccgan`` ``conditioning``: ``"projection"`` or ``"channel"``, see ``gankit.models``).
     """
     if model not in RECIPES:
@@ -41,8 +52,9 @@ def make_gan(model, seed=0, corruption=None, **overrides):
                          f"known: {sorted(RECIPES[model])}.")
     recipe = {**RECIPES[model], **overrides}
     gan = build(recipe, seed=seed, corruption=corruption, name=f"{model}_gan")
-    optimizer = lambda: keras.optimizers.Adam(recipe["learning_rate"], beta_1=recipe["beta_1"])
-    gan.compile(optimizer(), optimizer(), loss=recipe["loss"],
+    adam = lambda rate: keras.optimizers.Adam(rate, beta_1=recipe["beta_1"])
+    gan.compile(adam(recipe.get("d_learning_rate", recipe["learning_rate"])),
+                adam(recipe["learning_rate"]), loss=recipe["loss"],
                 label_smoothing=recipe["label_smoothing"])
     return gan
 def build(recipe, seed=0, corruption=None, name=None):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from gankit.studies import robustness_report
+from gankit.studies import robustness_findings, robustness_report
 
 
 def record(fraction, seed, fd, recognisable, kind="gaussian", aware=False, letters=None):
@@ -115,3 +115,116 @@ def test_spread_points_at_the_ends_of_the_grid():
     assert [p[2] for p in robustness_report.spread_points(passing, GRID, (1,))] == [0.0, 0.5, 0.75]
     failing = [record(f, 0, 10 if f == 0 else 50, 0.8) for f in GRID]  # fails at once
     assert [p[2] for p in robustness_report.spread_points(failing, GRID, (1,))] == [0.0, 0.05]
+
+
+def contaminated(fraction, contamination, seed=0, fd=10.0, recognisable=0.8, **kwargs):
+    point = record(fraction, seed, fd, recognisable, **kwargs)
+    point["contamination"] = {"share": contamination}
+    return point
+
+
+def test_plot_contamination_puts_every_point_against_the_diagonal(tmp_path):
+    records = [contaminated(f, 0.9 * f) for f in (0.0, 0.1, 0.3)]
+    records += [contaminated(f, 0.8 * f, kind="letters", letters="stand-in") for f in (0.0, 0.3)]
+    records += [contaminated(f, 0.01, kind="letters", aware=True, letters="stand-in")
+                for f in (0.0, 0.3)]
+    records[-1]["train_share"] = 0.05  # cleaning removed most letters
+    fig = robustness_report.plot_contamination(records, path=tmp_path / "contamination.png")
+    ax = fig.axes[0]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert {"gaussian, plain", "letters stand-in, plain",
+            "letters stand-in, noise-aware"} <= set(legend)
+    assert not any("EMNIST" in text for text in legend)
+    diagonal = [line for line in ax.get_lines() if line.get_linestyle() == ":"]
+    assert len(diagonal) == 1 and list(diagonal[0].get_xdata()) == list(diagonal[0].get_ydata())
+    cleaned = next(line for line in ax.get_lines()
+                   if line.get_label() == "letters stand-in, noise-aware")
+    assert list(cleaned.get_xdata()) == [0.0, 5.0]  # x is the train share, in percent
+    assert (tmp_path / "contamination.png").stat().st_size > 0
+
+
+def test_study_status_reads_only_what_is_there():
+    records = [record(f, 0, fd, 0.8) for f, fd in zip(GRID, (10, 11, 12, 15, 19, 25, 40))]
+    records += [record(0.0, 1, 10, 0.8)]  # seed 1 has begun: 30% and 50% are still planned
+    records += [record(f, 0, 10, 0.8, aware=True) for f in (0.0, 0.05)]
+    status = robustness_findings.study_status(records, GRID, (1,))
+    plain, aware = status[("gaussian", False)], status[("gaussian", True)]
+    assert plain["complete"] and plain["pending"] == {1: [0.3, 0.5]}
+    assert not aware["complete"] and aware["missing"] == [0.1, 0.2, 0.3, 0.5, 0.75]
+    assert status[("letters", False)]["seed"] is None
+    text = robustness_findings.format_status(status)
+    assert "complete, seed 0" in text and "still to run: 30%, 50%" in text
+    assert "2 of 7 shares so far" in text and "letters, plain" in text and "not there yet" in text
+    # thresholds: the complete curve's first seed only (seed 1 is unfinished, aware incomplete)
+    finished = robustness_findings.finished_curves(records, GRID, (1,))
+    assert {(r["noise_aware"], r["seed"]) for r in finished} == {(False, 0)}
+    summary = robustness_findings.threshold_summary(records, GRID, (1,))
+    assert "gaussian         plain       30%" in summary
+    assert "No threshold yet (curve still running): gaussian, noise-aware" in summary
+    records += [record(f, 0, 10, 0.8, aware=True) for f in GRID[2:]]
+    records += [record(f, 1, fd, 0.8) for f, fd in ((0.3, 19), (0.5, 25))]
+    summary = robustness_findings.threshold_summary(records, GRID, (1,), metrics=("frechet_distance",))
+    assert "range 30%-30%" in summary and "moves it from 30% to at least 75%" in summary
+
+
+def test_check_claims_reads_the_original_judgements_by_the_stated_rule():
+    grid = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5)
+    # Gaussian: scores within x2 throughout, contamination a little above the clean run's
+    records = [contaminated(f, 0.02 + (0.005 if f <= 0.2 else 0.05), fd=10 + 10 * f)
+               for f in grid]
+    # letters: artefacts at 5%, obvious (many letters) from 20%, at 10% not yet
+    records += [contaminated(f, c, kind="letters", letters="stand-in")
+                for f, c in zip(grid, (0.0, 0.03, 0.05, 0.2, 0.3, 0.5))]
+    claims = robustness_findings.check_claims(records, grid)
+    verdicts = [(c["kind"], round(c["share"], 3), c["verdict"]) for c in claims]
+    assert verdicts == [("gaussian", 0.05, "holds"), ("gaussian", 0.1, "holds"),
+                        ("gaussian", 0.2, "holds"), ("gaussian", 0.3, "holds"),
+                        ("letters stand-in", 0.032, "not decided by the grid"),
+                        ("letters stand-in", 0.143, "not decided by the grid")]
+    assert claims[4]["read_at"] == [0.0, 0.05] and claims[5]["read_at"] == [0.1, 0.2]
+    reading = claims[3]["readings"][0]
+    assert reading["effect"] == "artefacts" and reading["by_scores"] == "harmless"
+    assert abs(reading["fd_ratio"] - 1.3) < 1e-9
+    # a Fréchet distance beyond twice the clean one is obvious, whatever the contamination
+    records[3]["scores"]["frechet_distance"] = 25
+    assert robustness_findings.check_claims(records, grid)[2]["verdict"] == "does not hold"
+    text = robustness_findings.format_claims(claims)
+    assert "is not on the grid: read at 0% and 5%" in text and "EMNIST" not in text
+    # a curve not there yet gets no verdict
+    absent = robustness_findings.check_claims(records[:6], grid)
+    assert absent[4]["verdict"] is None and absent[4]["missing"] == [0.0, 0.05]
+    assert "not in the records yet: 0%, 5% (no verdict)" in robustness_findings.format_claims(absent)
+
+
+def test_compare_records_pairs_the_same_points():
+    live = [contaminated(f, 0.1, fd=30) for f in (0.0, 0.3, 0.75)]
+    shipped = [contaminated(f, 0.2, fd=20) for f in (0.0, 0.3)]
+    rows = robustness_findings.compare_records(live, shipped, ("frechet_distance",))
+    assert [row["fraction"] for row in rows] == [0.0, 0.3]
+    assert rows[0]["frechet_distance (live)"] == 30 and rows[0]["frechet_distance (shipped)"] == 20
+    standin = [contaminated(0.0, 0.1, kind="letters", letters="stand-in")]
+    emnist = [contaminated(0.0, 0.1, kind="letters", letters="emnist")]
+    assert robustness_findings.compare_records(standin, emnist) == []  # other letters: no pair
+
+
+def test_plot_samples_shows_the_stored_samples_that_are_there(tmp_path):
+    import numpy as np
+
+    records = [record(f, 0, 10, 0.8) for f in (0.0, 0.1, 0.3)]
+    for r in records[:2]:
+        r["samples_file"] = f"point_{r['fraction']}.npz"
+        np.savez(tmp_path / r["samples_file"], images=np.zeros((100, 28, 28), np.uint8))
+    records[2]["samples_file"] = "missing.npz"
+    fig = robustness_report.plot_samples(records, tmp_path, fractions=(0.0, 0.3), n=5)
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels == ["gaussian, plain, 0%"]  # 10% is not asked for, 30% has no samples file
+    assert robustness_report.plot_samples(records[2:], tmp_path) is None
+    with pytest.raises(ValueError, match="keeps 100 samples"):
+        robustness_report.plot_samples(records, tmp_path, n=101)
+
+
+def test_threshold_summary_says_when_the_grid_cannot_show_a_shift():
+    records = [record(f, 0, 10, 0.8, aware=aware) for f in (0.0, 0.3) for aware in (False, True)]
+    summary = robustness_findings.threshold_summary(records, (0.0, 0.3))
+    assert "both options pass at the largest share tested" in summary
+    assert "moves it from" not in summary

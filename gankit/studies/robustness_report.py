@@ -5,9 +5,14 @@
     plot_curves(records, path="05_noise_curves.png")
     print(format_thresholds(threshold(records)))
 
+``plot_contamination`` and ``plot_samples`` draw the records; what the study answers (how far
+it is, threshold summaries, the original claims) is ``gankit.studies.robustness_findings``.
+
 Every function takes the list of records of ``gankit.studies.robustness.sweep`` (or ``load_results``).
 Introduced in notebook 05.
 """
+
+import pathlib
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -238,3 +243,69 @@ def format_thresholds(results):
     rule = results[0] if results else {"metric": "?", "tolerance": "?"}
     return (f"Largest share with {rule['metric']} within x{rule['tolerance']} of the clean "
             f"run:\n" + "\n".join(lines))
+
+
+# A study that is still running: what is there, and what may be read from it.
+
+# Figures of a study's records.
+
+def plot_contamination(records, path=None):
+    """Contaminated share of the samples against the corrupted share of the training set
+    (``train_share``, after cleaning for the noise-aware letter runs), one marker per point,
+    a colour and marker per kind and training option (open: noise-aware). The dotted diagonal
+    is "reproduced at the training share". Returns a ``Figure``; ``path`` also saves it."""
+    fig = Figure(figsize=(5.0, 4.2), layout="constrained")
+    ax = fig.subplots()
+    colors = {"gaussian": "tab:blue", "EMNIST letters": "tab:orange",
+              "letters stand-in": "tab:red"}
+    groups = {}
+    for r in records:
+        groups.setdefault((label(r), r["noise_aware"]), []).append(
+            (value(r, "train_share"), value(r, "contamination")))
+    top = 0.0
+    for (kind, aware), points in sorted(groups.items()):
+        x, y = 100 * np.array(points, dtype=float).T
+        shown = np.isfinite(y)
+        if shown.any():
+            color = colors.get(kind, "tab:grey")
+            ax.plot(x[shown], y[shown], "s" if aware else "o", ls="none", color=color,
+                    mfc="none" if aware else color,
+                    label=f"{kind}, {'noise-aware' if aware else 'plain'}")
+            top = max(top, x[shown].max(), y[shown].max())
+    top = max(top, 10.0)
+    ax.plot([0, top], [0, top], color="grey", lw=0.8, ls=":", label="at the training share")
+    ax.set_xlabel("corrupted share of the training set (%)")
+    ax.set_ylabel("contaminated share of the samples (%)")
+    ax.set_title("Does the generator copy the corruption?", fontsize=10)
+    ax.legend(fontsize=7)
+    if path is not None:
+        plotting.save_figure(fig, path)
+    return fig
+
+
+def plot_samples(records, folder, fractions=(0.0, 0.3, 0.75), n=10, path=None):
+    """``n`` stored samples per kind, training option and each of ``fractions`` that the
+    records have (each curve's first seed), one row each, labelled e.g. ``"gaussian, plain,
+    30%"``. Points whose samples file is not in ``folder`` are left out.
+
+    Returns:
+        the ``Figure`` of ``plotting.plot_grid``, or None when no point has samples to show.
+    """
+    if not 1 <= n <= robustness.SAMPLES_KEPT:
+        raise ValueError(f"A record keeps {robustness.SAMPLES_KEPT} samples: n must lie in "
+                         f"1..{robustness.SAMPLES_KEPT}, got {n}.")
+    folder = pathlib.Path(folder)
+    first = {}
+    for r in records:
+        key = (label(r), r["noise_aware"])
+        first[key] = min(first.get(key, r["seed"]), r["seed"])
+    chosen = sorted((r for r in records if r["seed"] == first[(label(r), r["noise_aware"])]
+                     and any(np.isclose(r["fraction"], f) for f in fractions)
+                     and (folder / r.get("samples_file", "?")).is_file()),
+                    key=lambda r: (label(r), r["noise_aware"], r["fraction"]))
+    if not chosen:
+        return None
+    rows = np.concatenate([robustness.load_samples(r, folder)[:n] for r in chosen])
+    names = [f"{label(r)}, {'noise-aware' if r['noise_aware'] else 'plain'}, "
+             f"{r['fraction']:.0%}" for r in chosen]
+    return plotting.plot_grid(rows, ncols=n, row_labels=names, path=path)

@@ -1,0 +1,133 @@
+"""What each change of the DCGAN recipe costs and buys on this machine: speed and scores.
+
+    python benchmarks/recipe_levers.py                          # every lever, 4 epochs each
+    python benchmarks/recipe_levers.py --levers kit half --epochs 8
+    python benchmarks/recipe_levers.py --table                  # the saved rows only
+
+Each lever is a set of recipe overrides (``gankit.recipes.make_gan``) and a batch size. It
+trains the DCGAN (or, with ``--model ccgan``, the CCGAN) on all 60,000 MNIST digits for
+``--epochs`` epochs, then scores ``n_samples`` samples of the setting (10,000 outside quick
+mode) with the kit's evaluator. Every finished row goes into
+``gankit/results/recipe_levers.json`` (``benchmarks/results`` links there), keyed by model,
+lever, epochs and backend, so a rerun skips it; training runs are checkpointed under
+``runs/levers/``, so an interrupted lever resumes.
+"""
+
+import argparse
+import json
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+import keras
+
+from gankit import config, data, recipes, results, training
+from gankit.evaluation import score_images
+
+HALF = {"generator": {"filters": (128, 64, 32), "kernel_size": 5},
+        "discriminator": {"filters": (32, 64), "kernel_size": 5, "dropout": 0.3}}
+
+# name: (what it changes, recipe overrides, batch size)
+LEVERS = {
+    "kit": ("the DCGAN recipe as it ships", {}, 256),
+    "half": ("every channel count halved", HALF, 256),
+    "half-b64": ("halved, batch 64 (four times the steps per epoch)", HALF, 64),
+    "half-b128": ("halved, batch 128", HALF, 128),
+    "half-b64-ttur": ("halved, batch 64, D learns at 4e-4 and G at 1e-4 (two time-scale)",
+                      {**HALF, "learning_rate": 1e-4, "d_learning_rate": 4e-4}, 64),
+    "half-b64-k3": ("halved, batch 64, 3x3 kernels in both networks",
+                    {"generator": {**HALF["generator"], "kernel_size": 3},
+                     "discriminator": {**HALF["discriminator"], "kernel_size": 3}}, 64),
+    "half-b64-wide-d": ("halved generator, the kit's discriminator (64-128), batch 64",
+                        {"generator": HALF["generator"]}, 64),
+    "half-b64-hinge": ("halved, batch 64, hinge loss", {**HALF, "loss": "hinge"}, 64),
+}
+PATH = results.FOLDER / "recipe_levers.json"
+
+
+def _read(path):
+    return json.loads(path.read_text())["rows"] if path.is_file() else []
+
+
+def _write(path, rows):
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(json.dumps({"rows": rows}, indent=1) + "\n")
+    os.replace(temporary, path)
+
+
+def run_lever(model, name, epochs, settings, runs_dir, seed=0):
+    """Train one lever; return its row (speed, scores)."""
+    what, overrides, batch_size = LEVERS[name]
+    images, labels = data.load_mnist("train", verbose=False)
+    if settings.n_train < len(images):
+        images, labels = data.subset(images, labels, n=settings.n_train, seed=seed)
+    keras.utils.set_random_seed(seed)
+    gan = recipes.make_gan(model, seed=seed, **overrides)
+    run_dir = os.path.join(runs_dir, f"{model}-{name}-{keras.backend.backend()}")
+    training.train(gan, data.to_model_range(images), labels if gan.conditional else None,
+                   epochs=epochs, batch_size=batch_size, out_dir=run_dir,
+                   sample_every=max(1, epochs), show=False, verbose=2,
+                   run={"lever": name, "recipe": model, "seed": seed})
+    seconds = training.logged_seconds(run_dir)
+    n = settings.n_samples
+    sample_labels = (np.arange(n) % 10).astype("uint8") if gan.conditional else None
+    start = time.perf_counter()
+    scores = score_images(gan.generate(n, seed=seed, labels=sample_labels), labels=sample_labels)
+    keep = ("classifier_score", "frechet_distance", "recognisable_fraction", "covered",
+            "conditional_accuracy")
+    return {"model": model, "lever": name, "what": what, "overrides": overrides,
+            "batch_size": batch_size, "epochs": epochs, "n_train": len(images),
+            "backend": keras.backend.backend(), "keras": keras.__version__,
+            "train_seconds": round(seconds, 1),
+            "images_per_second": round(epochs * len(images) / seconds),
+            "generator_parameters": gan.generator.count_params(),
+            "n_samples": n, "score_seconds": round(time.perf_counter() - start, 1),
+            **{k: scores[k] for k in keep if k in scores}}
+
+
+def format_table(rows):
+    lines = ["| model | lever | batch | epochs | train s | images/s | score | Fréchet | "
+             "recognisable | cond. acc. |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        accuracy = r.get("conditional_accuracy")
+        lines.append(f"| {r['model']} | {r['lever']} | {r['batch_size']} | {r['epochs']} | "
+                     f"{r['train_seconds']:.0f} | {r['images_per_second']:,} | "
+                     f"{r['classifier_score']:.2f} | {r['frechet_distance']:.1f} | "
+                     f"{r['recognisable_fraction']:.3f} | "
+                     f"{'-' if accuracy is None else f'{accuracy:.3f}'} |")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default="dcgan", choices=["dcgan", "ccgan"])
+    parser.add_argument("--levers", nargs="+", default=list(LEVERS), choices=list(LEVERS))
+    parser.add_argument("--epochs", type=int, default=4)
+    parser.add_argument("--runs", default="runs/levers")
+    parser.add_argument("--out", default=str(PATH), help="the rows file (JSON)")
+    parser.add_argument("--table", action="store_true", help="only print the saved rows")
+    args = parser.parse_args(argv)
+    if args.epochs < 1:
+        parser.error(f"--epochs must be a positive integer, got {args.epochs}.")
+    out = Path(args.out)
+    if not args.table:
+        settings = config.settings()
+        print(config.describe())
+        for name in args.levers:
+            key = (args.model, name, args.epochs, keras.backend.backend(), settings.n_train)
+            rows = _read(out)
+            if any((r["model"], r["lever"], r["epochs"], r["backend"], r["n_train"]) == key
+                   for r in rows):
+                print(f"{name}: finished earlier")
+                continue
+            row = run_lever(args.model, name, args.epochs, settings, args.runs)
+            _write(out, _read(out) + [row])
+            print(json.dumps({k: row[k] for k in ("lever", "images_per_second",
+                                                  "classifier_score", "frechet_distance")}))
+    print(format_table(_read(out)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
