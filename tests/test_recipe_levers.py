@@ -1,0 +1,47 @@
+"""benchmarks/recipe_levers.py: every lever builds, a finished row is not trained again."""
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+from gankit import recipes
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+@pytest.fixture(scope="module")
+def levers():
+    sys.path.insert(0, str(BENCHMARKS))
+    spec = importlib.util.spec_from_file_location("recipe_levers", BENCHMARKS / "recipe_levers.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    yield module
+    sys.path.remove(str(BENCHMARKS))
+
+
+def test_every_lever_is_a_recipe_that_builds(levers):
+    for name, (what, overrides, batch_size) in levers.LEVERS.items():
+        gan = recipes.make_gan("dcgan", **overrides)
+        assert gan.generator.output_shape == (None, 28, 28, 1), name
+        assert batch_size >= 1 and what
+
+
+def test_a_finished_lever_is_skipped(levers, monkeypatch, tmp_path, capsys):
+    trained = []
+
+    def run_lever(model, name, epochs, settings, runs_dir, seed=0):
+        trained.append(name)
+        return {"model": model, "lever": name, "epochs": epochs, "backend": "any",
+                "n_train": settings.n_train, "batch_size": 64, "train_seconds": 1.0,
+                "images_per_second": 10, "classifier_score": 1.0, "frechet_distance": 9.0,
+                "recognisable_fraction": 0.5}
+
+    monkeypatch.setattr(levers, "run_lever", run_lever)
+    monkeypatch.setattr(levers.keras.backend, "backend", lambda: "any")
+    out = ["--levers", "kit", "half", "--epochs", "1", "--out", str(tmp_path / "rows.json")]
+    assert levers.main(out) == 0 and trained == ["kit", "half"]
+    assert levers.main(out) == 0 and trained == ["kit", "half"]
+    text = capsys.readouterr().out
+    assert "kit: finished earlier" in text and "| dcgan | half | 64 | 1 |" in text
