@@ -6,9 +6,9 @@
     python benchmarks/robustness.py --table            # print the saved results only
 
 It enumerates the study's points (``gankit.studies.robustness.study_points``: kind x training
-option x fraction for the setting's seeds) and runs each with ``robustness.sweep``; then, for
-every curve whose first seed is complete, the points that give its threshold a spread over the
-setting's ``spread_seeds`` (``robustness_report.spread_points``: fraction 0 and the fractions on
+option x fraction for the setting's seeds) and runs them with ``robustness.run_study``: then, for
+every curve whose first seed is complete, the points that give its thresholds a spread over the
+setting's ``spread_seeds`` (``robustness.spread_points``: fraction 0 and the fractions on
 either side of the threshold, planned again after each point until none is missing). Every finished
 point is a JSON record (and 100 samples) in the results folder: ``gankit/results/robustness/``
 for the full setting (``benchmarks/results`` links there), ``runs/robustness_<setting>/``
@@ -27,7 +27,7 @@ figure.
 """
 
 import argparse
-import time
+import dataclasses
 from pathlib import Path
 
 from gankit import config, results
@@ -42,16 +42,6 @@ def parse_shard(text):
     except ValueError:
         raise argparse.ArgumentTypeError(f"--shard takes I/N, e.g. 1/4; got {text!r}") from None
     return index, count
-
-
-def run_points(points, out, args, settings):
-    """Train and record ``points`` (skipping finished ones), a line per point."""
-    for number, (kind, aware, fraction, seed) in enumerate(points, 1):
-        start = time.perf_counter()
-        robustness.sweep(kind, (fraction,), model=args.model, epochs=args.epochs,
-                         seeds=(seed,), out_dir=out, noise_aware=aware, verbose=1,
-                         work_dir=ROOT / "runs" / f"robustness_{settings.name}_work")
-        print(f"[{number}/{len(points)}] done in {time.perf_counter() - start:.0f} s", flush=True)
 
 
 def main(argv=None):
@@ -69,28 +59,25 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     settings = config.settings()
+    options = (False,) if args.plain_only else (False, True)
     out = Path(args.out) if args.out else (
         results.FOLDER / "robustness" if settings.name == "full"
         else ROOT / "runs" / f"robustness_{settings.name}")
     if not args.table:
-        points = robustness.study_points(args.kinds, (False,) if args.plain_only else (False, True),
-                                         args.fractions, args.seeds)
-        mine = robustness.shard(points, *args.shard)
+        points = robustness.shard(robustness.study_points(
+            args.kinds, options, args.fractions, args.seeds), *args.shard)
         print(f"{config.describe()}\nRobustness study: shard {args.shard[0]}/{args.shard[1]}, "
-              f"{len(mine)} of {len(points)} points, writing to {out}")
-        run_points(mine, out, args, settings)
-        spread_seeds = robustness.sizes().spread_seeds if args.seeds is None else ()
-        tried = set()
-        while spread_seeds:
-            plan = [p for p in robustness_report.spread_points(
-                        robustness.load_results(out), args.fractions or robustness.sizes().fractions,
-                        spread_seeds) if p[:2] in {point[:2] for point in points}]
-            todo = [p for p in robustness.shard(plan, *args.shard) if p not in tried]
-            if not todo:
-                break
-            print(f"Spread over seeds {spread_seeds}: {len(todo)} more point(s) of {len(plan)}")
-            run_points(todo[:1], out, args, settings)  # plan again from the new record
-            tried.add(todo[0])
+              f"{len(points)} grid points, then the spread seeds' points; writing to {out}")
+        overrides = {name: value for name, value in (("model", args.model), ("epochs", args.epochs))
+                     if value is not None}
+        sizes = robustness.sizes()
+        if args.fractions or args.seeds:  # a part of the grid: sizes changed for this run
+            sizes = dataclasses.replace(sizes, fractions=tuple(args.fractions or sizes.fractions),
+                                        seeds=tuple(args.seeds or sizes.seeds),
+                                        spread_seeds=() if args.seeds else sizes.spread_seeds)
+        robustness.run_study(out, sizes, kinds=args.kinds, noise_aware=options,
+                             shard_of=args.shard, work_dir=ROOT / "runs" / f"robustness_{settings.name}_work",
+                             **overrides)
     records = robustness.load_results(out)
     if any(r["settings"].get("letters") == "stand-in" for r in records):
         print("Letters: the synthetic letters stand-in, not EMNIST: the letters rows are "

@@ -2,7 +2,7 @@
 
 import pytest
 
-from gankit.studies import robustness_findings, robustness_report
+from gankit.studies import robustness, robustness_findings, robustness_report
 
 
 def record(fraction, seed, fd, recognisable, kind="gaussian", aware=False, letters=None):
@@ -76,7 +76,7 @@ def test_plot_curves_draws_one_panel_per_metric(tmp_path):
                                         path=tmp_path / "curves.png")
     visible = [ax for ax in fig.axes if ax.get_visible()]
     assert len(fig.axes) == 4 and [ax.get_title() for ax in visible] == [
-        "frechet distance", "contamination (flagged share)", "mean noise level / std"]
+        "frechet distance", "contamination (corrected share)", "mean noise level / std"]
     assert len(visible[0].get_lines()) == 2  # plain and noise-aware
     assert len(visible[1].get_lines()) == 3  # both, and the "as trained" diagonal
     assert len(visible[2].get_lines()) == 1  # no noise levels recorded: the diagonal alone
@@ -84,37 +84,38 @@ def test_plot_curves_draws_one_panel_per_metric(tmp_path):
 
 
 GRID = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75)
+FD = ("frechet_distance",)
 
 
 def test_spread_points_bracket_the_first_seeds_threshold():
     fds = dict(zip(GRID, (10, 11, 12, 15, 19, 25, 40)))  # passes up to 30%, fails at 50%
     records = [record(f, 0, fd, 0.8) for f, fd in fds.items()]
-    assert robustness_report.spread_points(records, GRID, (1,)) == [
+    assert robustness.spread_points(records, GRID, (1,), FD) == [
         ("gaussian", False, 0.0, 1), ("gaussian", False, 0.3, 1), ("gaussian", False, 0.5, 1)]
     # the second seed agrees: nothing more to run
     records += [record(f, 1, fds[f], 0.8) for f in (0.0, 0.3, 0.5)]
-    assert robustness_report.spread_points(records, GRID, (1,)) == []
+    assert robustness.spread_points(records, GRID, (1,), FD) == []
     # a curve whose first seed is still running is not planned yet
-    assert robustness_report.spread_points(records[:-4], GRID, (1,)) == []
+    assert robustness.spread_points(records[:-4], GRID, (1,), FD) == []
 
 
 def test_spread_points_follow_a_second_seed_whose_threshold_lies_lower():
     records = [record(f, 0, fd, 0.8) for f, fd in zip(GRID, (10, 11, 12, 15, 19, 25, 40))]
     records += [record(0.0, 1, 10, 0.8), record(0.3, 1, 30, 0.8), record(0.5, 1, 40, 0.8)]
     # seed 1 fails at 30%: its threshold reads 0 until the fractions below are run
-    assert robustness_report.spread_points(records, GRID, (1,)) == [("gaussian", False, 0.05, 1)]
+    assert robustness.spread_points(records, GRID, (1,), FD) == [("gaussian", False, 0.05, 1)]
     records.append(record(0.05, 1, 12, 0.8))
-    assert robustness_report.spread_points(records, GRID, (1,)) == [("gaussian", False, 0.1, 1)]
+    assert robustness.spread_points(records, GRID, (1,), FD) == [("gaussian", False, 0.1, 1)]
     records.append(record(0.1, 1, 25, 0.8))  # fails: seed 1's threshold is 5%, bracketed
-    assert robustness_report.spread_points(records, GRID, (1,)) == []
+    assert robustness.spread_points(records, GRID, (1,), FD) == []
     assert robustness_report.threshold(records)[0]["per_seed"] == {0: 0.3, 1: 0.05}
 
 
 def test_spread_points_at_the_ends_of_the_grid():
     passing = [record(f, 0, 10, 0.8) for f in GRID]  # never fails: the last two fractions
-    assert [p[2] for p in robustness_report.spread_points(passing, GRID, (1,))] == [0.0, 0.5, 0.75]
+    assert [p[2] for p in robustness.spread_points(passing, GRID, (1,), FD)] == [0.0, 0.5, 0.75]
     failing = [record(f, 0, 10 if f == 0 else 50, 0.8) for f in GRID]  # fails at once
-    assert [p[2] for p in robustness_report.spread_points(failing, GRID, (1,))] == [0.0, 0.05]
+    assert [p[2] for p in robustness.spread_points(failing, GRID, (1,), FD)] == [0.0, 0.05]
 
 
 def contaminated(fraction, contamination, seed=0, fd=10.0, recognisable=0.8, **kwargs):
@@ -145,15 +146,15 @@ def test_plot_contamination_puts_every_point_against_the_diagonal(tmp_path):
 
 def test_study_status_reads_only_what_is_there():
     records = [record(f, 0, fd, 0.8) for f, fd in zip(GRID, (10, 11, 12, 15, 19, 25, 40))]
-    records += [record(0.0, 1, 10, 0.8)]  # seed 1 has begun: 30% and 50% are still planned
+    records += [record(0.0, 1, 10, 0.8)]  # seed 1 has begun: 30%, 50% (Fréchet), 75% to run
     records += [record(f, 0, 10, 0.8, aware=True) for f in (0.0, 0.05)]
     status = robustness_findings.study_status(records, GRID, (1,))
     plain, aware = status[("gaussian", False)], status[("gaussian", True)]
-    assert plain["complete"] and plain["pending"] == {1: [0.3, 0.5]}
+    assert plain["complete"] and plain["pending"] == {1: [0.3, 0.5, 0.75]}
     assert not aware["complete"] and aware["missing"] == [0.1, 0.2, 0.3, 0.5, 0.75]
     assert status[("letters", False)]["seed"] is None
     text = robustness_findings.format_status(status)
-    assert "complete, seed 0" in text and "still to run: 30%, 50%" in text
+    assert "complete, seed 0" in text and "still to run: 30%, 50%, 75%" in text
     assert "2 of 7 shares so far" in text and "letters, plain" in text and "not there yet" in text
     # thresholds: the complete curve's first seed only (seed 1 is unfinished, aware incomplete)
     finished = robustness_findings.finished_curves(records, GRID, (1,))
@@ -162,7 +163,7 @@ def test_study_status_reads_only_what_is_there():
     assert "gaussian         plain       30%" in summary
     assert "No threshold yet (curve still running): gaussian, noise-aware" in summary
     records += [record(f, 0, 10, 0.8, aware=True) for f in GRID[2:]]
-    records += [record(f, 1, fd, 0.8) for f, fd in ((0.3, 19), (0.5, 25))]
+    records += [record(f, 1, fd, 0.8) for f, fd in ((0.3, 19), (0.5, 25), (0.75, 40))]
     summary = robustness_findings.threshold_summary(records, GRID, (1,), metrics=("frechet_distance",))
     assert "range 30%-30%" in summary and "moves it from 30% to at least 75%" in summary
 
@@ -176,23 +177,27 @@ def test_check_claims_reads_the_original_judgements_by_the_stated_rule():
     records += [contaminated(f, c, kind="letters", letters="stand-in")
                 for f, c in zip(grid, (0.0, 0.03, 0.05, 0.2, 0.3, 0.5))]
     claims = robustness_findings.check_claims(records, grid)
-    verdicts = [(c["kind"], round(c["share"], 3), c["verdict"]) for c in claims]
-    assert verdicts == [("gaussian", 0.05, "holds"), ("gaussian", 0.1, "holds"),
-                        ("gaussian", 0.2, "holds"), ("gaussian", 0.3, "holds"),
-                        ("letters stand-in", 0.032, "not decided by the grid"),
-                        ("letters stand-in", 0.143, "not decided by the grid")]
+    verdicts = [(c["kind"], round(c["share"], 3), c["verdicts"]["scores"],
+                 c["verdicts"]["contamination"]) for c in claims]
+    assert verdicts == [("gaussian", 0.05, "holds", "holds"), ("gaussian", 0.1, "holds", "holds"),
+                        ("gaussian", 0.2, "holds", "holds"),
+                        ("gaussian", 0.3, "does not hold", "holds"),  # scores: no effect at all
+                        ("letters stand-in", 0.032, "does not hold", "not decided by the grid"),
+                        ("letters stand-in", 0.143, "does not hold", "not decided by the grid")]
     assert claims[4]["read_at"] == [0.0, 0.05] and claims[5]["read_at"] == [0.1, 0.2]
     reading = claims[3]["readings"][0]
     assert reading["effect"] == "artefacts" and reading["by_scores"] == "harmless"
     assert abs(reading["fd_ratio"] - 1.3) < 1e-9
     # a Fréchet distance beyond twice the clean one is obvious, whatever the contamination
     records[3]["scores"]["frechet_distance"] = 25
-    assert robustness_findings.check_claims(records, grid)[2]["verdict"] == "does not hold"
+    assert robustness_findings.check_claims(records, grid)[2]["verdicts"] == {
+        "scores": "does not hold", "contamination": "holds"}
     text = robustness_findings.format_claims(claims)
-    assert "is not on the grid: read at 0% and 5%" in text and "EMNIST" not in text
+    assert "is not on the grid: read at 0% and 5%" in text
+    assert "(on the letters stand-in, not EMNIST)" in text and "verdict by the scores" in text
     # a curve not there yet gets no verdict
     absent = robustness_findings.check_claims(records[:6], grid)
-    assert absent[4]["verdict"] is None and absent[4]["missing"] == [0.0, 0.05]
+    assert absent[4]["verdicts"] == {} and absent[4]["missing"] == [0.0, 0.05]
     assert "not in the records yet: 0%, 5% (no verdict)" in robustness_findings.format_claims(absent)
 
 
@@ -228,3 +233,10 @@ def test_threshold_summary_says_when_the_grid_cannot_show_a_shift():
     summary = robustness_findings.threshold_summary(records, (0.0, 0.3))
     assert "both options pass at the largest share tested" in summary
     assert "moves it from" not in summary
+
+
+def test_spread_points_bracket_the_threshold_of_every_metric():
+    fds = (10, 11, 12, 15, 19, 25, 40)            # Fréchet threshold 30%
+    recognisable = (0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.3)  # recognisable threshold 50%
+    records = [record(f, 0, fd, r) for f, fd, r in zip(GRID, fds, recognisable)]
+    assert [p[2] for p in robustness.spread_points(records, GRID, (1,))] == [0.0, 0.3, 0.5, 0.75]

@@ -54,7 +54,7 @@ class Sizes:
         seeds: seeds of every point.
         spread_seeds: extra seeds, run only where they give the thresholds a spread: at
             fraction 0 and on either side of each threshold
-            (``gankit.studies.robustness_report.spread_points``).
+            (``spread_points``).
         epochs: training epochs per GAN.
         model: the GAN trained at every point (``gankit.recipes``).
         batch_size: its batch size. 64 rather than the recipe's usual 256: on a CPU the fully
@@ -134,6 +134,129 @@ def shard(points, index, count):
     if index > count:
         raise ValueError(f"Shard {index}/{count} does not exist: I must lie in 1..N, e.g. 1/{count}.")
     return list(points)[index - 1::count]
+
+
+# The threshold rule (read by gankit.studies.robustness_report.threshold), and the points that
+# give each threshold its spread over seeds.
+HIGHER_IS_BETTER = ("classifier_score", "recognisable_fraction", "covered")
+LOWER_IS_BETTER = ("frechet_distance", "kl_from_uniform")
+THRESHOLD_METRICS = ("frechet_distance", "recognisable_fraction")
+
+
+def seed_threshold(by_fraction, metric, tolerance=2.0):
+    """One seed's threshold from its ``{fraction: metric value}`` (fraction 0 included): the
+    largest fraction such that it and every smaller one stay within a factor ``tolerance`` of
+    the fraction-0 value (``<= tolerance * clean`` for ``LOWER_IS_BETTER`` metrics, ``>=
+    clean / tolerance`` for ``HIGHER_IS_BETTER`` ones)."""
+    clean, passed = by_fraction[0.0], 0.0
+    for fraction in sorted(by_fraction):
+        score = by_fraction[fraction]
+        if not (score <= tolerance * clean if metric in LOWER_IS_BETTER
+                else score >= clean / tolerance):
+            break
+        passed = fraction
+    return passed
+
+
+def spread_points(records, fractions, seeds, metrics=THRESHOLD_METRICS, tolerance=2.0):
+    """The points that give each threshold its spread over ``seeds``, not yet in ``records``.
+
+    A curve (kind, training option) is planned once its first seed (the smallest in
+    ``records``) has every fraction in ``fractions``. For each of ``metrics``, each extra seed
+    then needs fraction 0 (its own clean run) and the two fractions on either side of the first
+    seed's threshold (the last one that passes and the first one that fails, from the grid
+    ``fractions``); once it has those, also the two on either side of its own threshold among
+    the fractions it has, so a seed whose threshold lies elsewhere gets the points that locate
+    it. Run the returned points and call again until it returns ``[]`` (``run_study`` does).
+
+    Args:
+        records: finished records (``load_results``), one setting.
+        fractions: the study's grid of corrupted shares (``sizes().fractions``).
+        seeds: the extra seeds (``sizes().spread_seeds``).
+        metrics: the scores whose thresholds get a spread.
+
+    Returns:
+        sorted list of ``(kind, noise_aware, fraction, seed)`` points, as in ``study_points``.
+    """
+    grid = sorted(float(f) for f in fractions)
+
+    def bracket(found):
+        at = grid.index(found)
+        return set(grid[at:at + 2]) if at + 1 < len(grid) else set(grid[at - 1:at + 1])
+
+    curves = {}
+    for r in records:
+        curves.setdefault((r["kind"], r["noise_aware"]), {}).setdefault(r["seed"], {})[
+            r["fraction"]] = r["scores"]
+    todo = set()
+    for (kind, aware), by_seed in sorted(curves.items()):
+        first = by_seed[min(by_seed)]
+        if not set(grid) <= set(first):
+            continue  # the first seed is still running: nothing to bracket yet
+        for metric in metrics:
+            planned = {0.0} | bracket(seed_threshold({f: first[f][metric] for f in grid},
+                                                     metric, tolerance))
+            for seed in seeds:
+                if seed == min(by_seed):
+                    continue
+                tested = {f: v[metric] for f, v in by_seed.get(seed, {}).items() if f in grid}
+                need = planned | (bracket(seed_threshold(tested, metric, tolerance))
+                                  if planned <= set(tested) else set())
+                todo |= {(kind, aware, f, int(seed)) for f in need - set(tested)}
+    return sorted(todo)
+
+
+def run_study(out_dir, study_sizes=None, kinds=("gaussian", "letters"),
+              noise_aware=(False, True), shard_of=(1, 1), work_dir=None, verbose=1,
+              **sweep_options):
+    """Run a whole study (or one shard of it): the grid of ``study_sizes``, then the points
+    that give each threshold its spread (``spread_points``), planned again after each point.
+
+    Finished points (in ``out_dir``) are skipped and an interrupted one resumes, so running it
+    again continues where it stopped.
+
+    Args:
+        out_dir: the records' folder.
+        study_sizes: a ``Sizes`` (default ``sizes()``, the current setting's): fractions,
+            seeds, spread seeds, epochs, model and batch size.
+        shard_of: ``(I, N)``: only every N-th point from the I-th (``shard``).
+        work_dir: where each point trains (``sweep``).
+        **sweep_options: ``sweep``'s other arguments (``n_train``, ``n_samples``, ``n_test``
+            default to the current setting's; ``model``, ``epochs`` override the sizes').
+
+    Returns:
+        the records in ``out_dir`` (``load_results``).
+    """
+    study_sizes = study_sizes or sizes()
+    options = {"model": study_sizes.model, "epochs": study_sizes.epochs,
+               "batch_size": study_sizes.batch_size, "out_dir": out_dir, "work_dir": work_dir,
+               "verbose": verbose, **sweep_options}
+    points = study_points(kinds, noise_aware, study_sizes.fractions, study_sizes.seeds)
+    curves = {point[:2] for point in points}
+
+    def run(point):
+        kind, aware, fraction, seed = point
+        start = time.perf_counter()
+        sweep(kind, (fraction,), seeds=(seed,), noise_aware=aware, **options)
+        if verbose:
+            where = describe_point({"kind": kind, "fraction": fraction, "seed": seed,
+                                    "noise_aware": aware})
+            print(f"{where}: done in {time.perf_counter() - start:.0f} s", flush=True)
+
+    for point in shard(points, *shard_of):
+        run(point)
+    tried = set()
+    while study_sizes.spread_seeds:
+        plan = [p for p in spread_points(load_results(out_dir), study_sizes.fractions,
+                                         study_sizes.spread_seeds) if p[:2] in curves]
+        todo = [p for p in shard(plan, *shard_of) if p not in tried]
+        if not todo:
+            break
+        if verbose:
+            print(f"Spread over seeds {study_sizes.spread_seeds}: {len(todo)} more point(s)")
+        run(todo[0])  # then plan again from the new record
+        tried.add(todo[0])
+    return load_results(out_dir)
 
 
 def sweep(kind, fractions=None, model=None, epochs=None, seeds=None, out_dir=None,

@@ -10,8 +10,8 @@ Every function reads the records of ``gankit.studies.robustness`` and the thresh
 verdict. Introduced in notebook 05.
 """
 
-from gankit.studies.robustness_report import (format_thresholds, label, spread_points,
-                                              threshold, value)
+from gankit.studies.robustness import spread_points
+from gankit.studies.robustness_report import format_thresholds, label, threshold, value
 
 
 def study_status(records, fractions, spread_seeds=(), kinds=("gaussian", "letters"),
@@ -134,7 +134,7 @@ ORIGINAL_CLAIMS = (
     ("gaussian", 0.05, "no substantial effect", "harmless", "exactly"),
     ("gaussian", 0.10, "no substantial effect", "harmless", "exactly"),
     ("gaussian", 0.20, "no substantial effect", "harmless", "exactly"),
-    ("gaussian", 0.30, "minute errors", "artefacts", "exactly"),
+    ("gaussian", 0.30, "minute errors", "artefacts", "at least"),
     ("letters", 2_000 / 62_000, "artefacts", "artefacts", "at least"),
     ("letters", 10_000 / 70_000, "visually distinguishable", "obvious", "at least"),
 )
@@ -183,20 +183,28 @@ def _verdict(levels, expected, mode):
             if not min(levels) <= want <= max(levels) else "not decided by the grid")
 
 
-def check_claims(records, fractions, claims=ORIGINAL_CLAIMS, **rule):
-    """Each of the original study's judgements against the plain-training curves.
+HALVES = {"scores": "by_scores", "contamination": "by_contamination"}
 
-    A claimed share that is not on the grid ``fractions`` is read at the grid shares on either
-    side, assuming that the effect does not shrink as the share grows: "at least" a given effect
-    holds when the lower share already shows it, fails when the upper one does not, and is not
-    decided by the grid otherwise. Each curve is read on its first seed. ``rule``:
+
+def check_claims(records, fractions, claims=ORIGINAL_CLAIMS, **rule):
+    """Each of the original study's judgements against the plain-training curves, read twice:
+    by the scores (did the digits get worse?) and by the contamination (is the corruption
+    copied?). The two are different questions, so each gets its own verdict.
+
+    A claim of no effect (``"exactly"`` harmless) holds when the reading is harmless at the
+    claimed share; a claim of an effect (``"at least"``) holds when the reading is that effect
+    or a stronger one. A claimed share that is not on the grid ``fractions`` is read at the
+    grid shares on either side, assuming that the effect does not shrink as the share grows:
+    it holds when the lower share already shows it, fails when the upper one does not, and is
+    "not decided by the grid" otherwise. Each curve is read on its first seed. ``rule``:
     ``tolerance``, ``artefact_share``, ``obvious_share`` of ``point_effect``.
 
     Returns:
         list of dicts, one per claim: ``kind`` (as ``label`` writes it), ``share``, ``saw``,
         ``expected``, ``mode``, ``read_at`` (grid shares), ``readings`` (``point_effect``
-        dicts), ``verdict`` (``"holds"``, ``"does not hold"``, ``"not decided by the grid"``,
-        or None) and ``missing`` (what is not in the records yet).
+        dicts), ``verdicts`` (``{"scores": ..., "contamination": ...}``, each ``"holds"``,
+        ``"does not hold"`` or ``"not decided by the grid"``; empty while points are missing)
+        and ``missing`` (what is not in the records yet).
     """
     grid = sorted(float(f) for f in fractions)
     results = []
@@ -208,20 +216,22 @@ def check_claims(records, fractions, claims=ORIGINAL_CLAIMS, **rule):
                    [max(f for f in grid if f < share), min(f for f in grid if f > share)])
         result = {"kind": label(curve[0]) if curve else kind, "share": share, "saw": saw,
                   "expected": expected, "mode": mode, "read_at": read_at, "readings": [],
-                  "verdict": None, "missing": []}
+                  "verdicts": {}, "missing": []}
         result["missing"] = [f for f in sorted({0.0, *read_at}) if f not in by_fraction]
         if not result["missing"]:
+            clean = {"fraction": 0.0, "effect": "harmless", **dict.fromkeys(HALVES.values(),
+                                                                            "harmless")}
             result["readings"] = [point_effect(by_fraction[0.0], by_fraction[f], **rule)
-                                  if f > 0 else {"fraction": 0.0, "effect": "harmless"}
-                                  for f in read_at]
-            result["verdict"] = _verdict([EFFECTS.index(reading["effect"])
-                                          for reading in result["readings"]], expected, mode)
+                                  if f > 0 else clean for f in read_at]
+            result["verdicts"] = {
+                half: _verdict([EFFECTS.index(r[key]) for r in result["readings"]], expected,
+                               mode) for half, key in HALVES.items()}
         results.append(result)
     return results
 
 
 def format_claims(results):
-    """``check_claims`` as text: per claim the measured numbers, then the verdict."""
+    """``check_claims`` as text: per claim the measured numbers, then the two verdicts."""
     lines = []
     for c in results:
         head = (f"{c['kind']} at {c['share']:.0%}: the study saw \"{c['saw']}\" "
@@ -230,7 +240,7 @@ def format_claims(results):
             head += (f"; {c['share']:.0%} is not on the grid: read at "
                      + " and ".join(f"{f:.0%}" for f in c["read_at"]))
         lines.append(head)
-        if c["verdict"] is None:
+        if not c["verdicts"]:
             lines.append("    not in the records yet: "
                          + ", ".join(f"{f:.0%}" for f in c["missing"]) + " (no verdict)")
             continue
@@ -239,12 +249,13 @@ def format_claims(results):
                 lines.append("    at 0%: the clean run (harmless by definition)")
                 continue
             lines.append(f"    at {r['fraction']:.0%}: Fréchet x{r['fd_ratio']:.2f} and "
-                         f"recognisable x{r['recognisable_ratio']:.2f} of the clean run; "
-                         f"contamination {r['contamination']:.3f} (clean run "
-                         f"{r['clean_contamination']:.3f}, trained on {r['train_share']:.3f})"
-                         f" -> {r['effect']} (scores alone: {r['by_scores']}, contamination "
-                         f"alone: {r['by_contamination']})")
-        lines.append(f"    verdict: {c['verdict']}")
+                         f"recognisable x{r['recognisable_ratio']:.2f} of the clean run "
+                         f"-> {r['by_scores']}; contamination {r['contamination']:.3f} (clean "
+                         f"run {r['clean_contamination']:.3f}, trained on "
+                         f"{r['train_share']:.3f}) -> {r['by_contamination']}")
+        standin = " (on the letters stand-in, not EMNIST)" if c["kind"] == "letters stand-in" else ""
+        lines.append(f"    verdict by the scores: {c['verdicts']['scores']}; by the "
+                     f"contamination: {c['verdicts']['contamination']}{standin}")
     return "\n".join(lines)
 
 

@@ -20,13 +20,12 @@ from matplotlib.figure import Figure
 from gankit import plotting
 from gankit.studies import robustness
 
-HIGHER_IS_BETTER = ("classifier_score", "recognisable_fraction", "covered")
-LOWER_IS_BETTER = ("frechet_distance", "kl_from_uniform")
+HIGHER_IS_BETTER, LOWER_IS_BETTER = robustness.HIGHER_IS_BETTER, robustness.LOWER_IS_BETTER
 COLUMNS = ("classifier_score", "frechet_distance", "recognisable_fraction", "covered",
            "train_share", "contamination", "noise_level")
 CURVES = ("frechet_distance", "classifier_score", "recognisable_fraction", "covered",
           "contamination", "noise_level")
-TITLES = {"covered": "classes covered", "contamination": "contamination (flagged share)",
+TITLES = {"covered": "classes covered", "contamination": "contamination (corrected share)",
           "noise_level": "mean noise level / std"}
 
 
@@ -138,7 +137,7 @@ def threshold(records, metric="frechet_distance", tolerance=2.0):
     tolerance`` for higher-is-better ones (classifier score, recognisable fraction, covered).
     The threshold is the largest tested fraction ``f`` such that every tested fraction ``<= f``
     passes (a monotonic reading: a pass beyond a failure does not count). A seed run at a few
-    fractions only (``spread_points``) is read on the fractions it has.
+    fractions only (``robustness.spread_points``) is read on the fractions it has.
 
     Returns:
         list of dicts, one per (kind, noise_aware): ``per_seed`` ({seed: threshold}), ``mean``,
@@ -163,71 +162,13 @@ def threshold(records, metric="frechet_distance", tolerance=2.0):
                 raise ValueError(f"{kind} ({'noise-aware' if aware else 'plain'}) seed {seed} "
                                  f"has no clean run (fraction 0) to compare with; include 0 in "
                                  f"the sweep's fractions.")
-            per_seed[seed] = _seed_threshold(by_fraction, metric, tolerance)
+            per_seed[seed] = robustness.seed_threshold(by_fraction, metric, tolerance)
         found = np.array(list(per_seed.values()))
         results.append({"kind": kind, "noise_aware": aware, "metric": metric,
                         "tolerance": tolerance, "per_seed": per_seed, "mean": found.mean(),
                         "std": found.std(), "min": found.min(), "max": found.max(),
                         "largest_tested": max(max(s) for s in seeds.values())})
     return results
-
-
-def _seed_threshold(by_fraction, metric, tolerance):
-    """The rule of ``threshold`` for one seed's ``{fraction: value}`` (fraction 0 included)."""
-    clean, passed = by_fraction[0.0], 0.0
-    for fraction in sorted(by_fraction):
-        score = by_fraction[fraction]
-        if not (score <= tolerance * clean if metric in LOWER_IS_BETTER
-                else score >= clean / tolerance):
-            break
-        passed = fraction
-    return passed
-
-
-def spread_points(records, fractions, seeds, metric="frechet_distance", tolerance=2.0):
-    """The points that give each threshold its spread over ``seeds``, not yet in ``records``.
-
-    A curve (kind, training option) is planned once its first seed (the smallest in
-    ``records``) has every fraction in ``fractions``. Each extra seed then needs fraction 0
-    (its own clean run) and the two fractions on either side of the first seed's threshold (the
-    last one that passes and the first one that fails, from the grid ``fractions``); once it
-    has those, also the two on either side of its own threshold among the fractions it has, so
-    a seed whose threshold lies elsewhere gets the points that locate it. Run the returned points and call
-    again until it returns ``[]``.
-
-    Args:
-        records: finished records (``gankit.studies.robustness.load_results``), one setting.
-        fractions: the study's grid of corrupted shares (``sizes().fractions``).
-        seeds: the extra seeds (``sizes().spread_seeds``).
-
-    Returns:
-        sorted list of ``(kind, noise_aware, fraction, seed)`` points, as in ``study_points``.
-    """
-    _check_one_setting(records)
-    grid = sorted(float(f) for f in fractions)
-
-    def bracket(found):
-        at = grid.index(found)
-        return set(grid[at:at + 2]) if at + 1 < len(grid) else set(grid[at - 1:at + 1])
-
-    curves = {}
-    for r in records:
-        curves.setdefault((r["kind"], r["noise_aware"]), {}).setdefault(r["seed"], {})[
-            r["fraction"]] = value(r, metric)
-    todo = []
-    for (kind, aware), by_seed in sorted(curves.items()):
-        first = by_seed[min(by_seed)]
-        if not set(grid) <= set(first):
-            continue  # the first seed is still running: nothing to bracket yet
-        planned = {0.0} | bracket(_seed_threshold({f: first[f] for f in grid}, metric, tolerance))
-        for seed in seeds:
-            if seed == min(by_seed):
-                continue
-            tested = {f: v for f, v in by_seed.get(seed, {}).items() if f in grid}
-            need = planned | (bracket(_seed_threshold(tested, metric, tolerance))
-                              if planned <= set(tested) else set())
-            todo += [(kind, aware, f, int(seed)) for f in sorted(need - set(tested))]
-    return sorted(todo)
 
 
 def format_thresholds(results):
