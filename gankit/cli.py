@@ -3,6 +3,7 @@
     python -m gankit train {vanilla,dcgan,ccgan} [--setting quick|laptop|full] [--epochs N]
                            [--out DIR]
     python -m gankit sample {vanilla,dcgan,ccgan} --n N --out FILE.npz [--run DIR] [--seed S]
+                            [--grid FILE.png]
     python -m gankit evaluator train [--epochs N] [--seed S] [--out PATH]
 
 ``train`` writes into ``--out`` (default ``runs/<model>-<setting>``): ``samples.png`` (a sample
@@ -14,7 +15,8 @@ same command again after an interruption and it resumes. ``--quick`` is ``--sett
 ``sample`` writes ``N`` samples to ``FILE.npz``: ``images`` (``uint8 (N, 28, 28)``, 0..255) and,
 for the CCGAN, ``labels`` (``uint8 (N,)``, digit ``i % 10`` for sample ``i``). They come from
 the pretrained generator (``gankit.pretrained``) or, with ``--run DIR``, from a run folder of
-``train``: its final ``generator.weights.h5``, else its latest checkpoint.
+``train``: its final ``generator.weights.h5``, else its latest checkpoint. ``--grid FILE.png``
+also draws the first 100 of them (for the CCGAN, column ``i`` asked for digit ``i``).
 
 Introduced in notebook 02.
 """
@@ -26,8 +28,10 @@ import time
 from pathlib import Path
 
 import keras
+import matplotlib.pyplot as plt
+import numpy as np
 
-from gankit import checkpoint, config, data, pretrained, recipes, training
+from gankit import checkpoint, config, data, plotting, pretrained, recipes, training
 from gankit.evaluation import retrain
 
 
@@ -104,8 +108,16 @@ def _sample(args):
         gan, source = _generator_of_run(args.model, args.run)
     else:
         gan, source = pretrained.load_generator(args.model), f"the pretrained {args.model} generator"
+    if args.grid and Path(args.grid).suffix.lower() != ".png":
+        raise checkpoint.CheckpointError(f"--grid {args.grid}: the grid is a PNG image; give a "
+                                         f"name ending in .png.")
     out.parent.mkdir(parents=True, exist_ok=True)
     training.save_samples(gan, out, n=args.n, seed=args.seed)
+    if args.grid:
+        with np.load(out) as stored:
+            plt.close(plotting.plot_grid(stored["images"][:100], ncols=10, path=args.grid,
+                                         title=f"{args.model}{'' if args.run else ' (pretrained)'}: "
+                                               f"the first 100 samples"))
     print(f"Wrote {args.n:,} samples from {source} to {out} (images uint8 (N, 28, 28)"
           f"{', labels uint8 (N,)' if gan.conditional else ''}).")
     return 0
@@ -143,6 +155,7 @@ def main(argv=None):
     sample.add_argument("--out", required=True, help="the .npz file to write")
     sample.add_argument("--run", help="a run folder of `train` (default: the pretrained generator)")
     sample.add_argument("--seed", type=int, default=0, help="seed of the latent vectors")
+    sample.add_argument("--grid", help="also draw the first 100 samples into this .png file")
     sample.set_defaults(handler=_sample)
 
     evaluator = commands.add_parser("evaluator", help="the MNIST evaluator")

@@ -25,7 +25,7 @@ if [ -x .venv-notf/bin/python ]; then
     KERAS_BACKEND=jax .venv-notf/bin/python -m pytest -q -p no:cacheprovider tests
     echo "== trainer tests, PyTorch backend (no TensorFlow installed)"
     KERAS_BACKEND=torch .venv-notf/bin/python -m pytest -q -p no:cacheprovider \
-        tests/test_gan.py tests/test_models.py tests/test_checkpoint.py
+        tests/test_gan.py tests/test_models.py tests/test_checkpoint.py tests/test_pretrained.py
 else
     echo "== skipping the JAX and PyTorch runs: .venv-notf is missing (see the README)"
 fi
