@@ -10,7 +10,9 @@ trains the DCGAN (or, with ``--model ccgan``, the CCGAN) on all 60,000 MNIST dig
 mode) with the kit's evaluator. Every finished row goes into
 ``gankit/results/recipe_levers.json`` (``benchmarks/results`` links there), keyed by model,
 lever, epochs and backend, so a rerun skips it; training runs are checkpointed under
-``runs/levers/``, so an interrupted lever resumes.
+``runs/levers/``, so an interrupted lever resumes. Each row keeps the load average around its
+training: its speed is the lever's own only on an otherwise idle machine
+(``benchmarks/train_speed.py`` measures speed alone, in a few minutes).
 """
 
 import argparse
@@ -63,6 +65,7 @@ def run_lever(model, name, epochs, settings, runs_dir, seed=0):
     if settings.n_train < len(images):
         images, labels = data.subset(images, labels, n=settings.n_train, seed=seed)
     keras.utils.set_random_seed(seed)
+    load_before = os.getloadavg()[0]
     gan = recipes.make_gan(model, seed=seed, **overrides)
     run_dir = os.path.join(runs_dir, f"{model}-{name}-{keras.backend.backend()}")
     training.train(gan, data.to_model_range(images), labels if gan.conditional else None,
@@ -82,6 +85,10 @@ def run_lever(model, name, epochs, settings, runs_dir, seed=0):
             "train_seconds": round(seconds, 1),
             "images_per_second": round(epochs * len(images) / seconds),
             "generator_parameters": gan.generator.count_params(),
+            # the 1-minute load average before and after training: far above the core count,
+            # other work shared the CPU and images_per_second is not the lever's own speed
+            "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+            "cpu_count": os.cpu_count(),
             "n_samples": n, "score_seconds": round(time.perf_counter() - start, 1),
             **{k: scores[k] for k in keep if k in scores}}
 
