@@ -104,13 +104,13 @@ def _sample(args):
             f"e.g. {out.with_suffix('.npz')}.")
     if out.is_dir():
         raise checkpoint.CheckpointError(f"--out {out} is a folder; give a file name ending in .npz.")
+    if args.grid and Path(args.grid).suffix.lower() != ".png":
+        raise checkpoint.CheckpointError(f"--grid {args.grid}: the grid is a PNG image; give a "
+                                         f"name ending in .png.")
     if args.run:
         gan, source = _generator_of_run(args.model, args.run)
     else:
         gan, source = pretrained.load_generator(args.model), f"the pretrained {args.model} generator"
-    if args.grid and Path(args.grid).suffix.lower() != ".png":
-        raise checkpoint.CheckpointError(f"--grid {args.grid}: the grid is a PNG image; give a "
-                                         f"name ending in .png.")
     out.parent.mkdir(parents=True, exist_ok=True)
     training.save_samples(gan, out, n=args.n, seed=args.seed)
     if args.grid:
