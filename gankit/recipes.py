@@ -17,22 +17,24 @@ from gankit.gan import GAN
 # Adam(2e-4, beta_1=0.5) is the DCGAN paper's setting; the TensorFlow tutorial's Adam(1e-4)
 # trains markedly slower on MNIST. "learning_rate" is the generator's, "d_learning_rate" the
 # discriminator's; "generator" and "discriminator" are the builders' options (gankit.models).
+# "ema_momentum" (None: off) keeps an exponential moving average of the generator's weights in
+# its optimizer (Keras's ``use_ema``); the trained generator is that average, see ``train``.
 RECIPES = {
     "vanilla": {"builder": "vanilla", "conditional": False,
                 "generator": {"hidden": (256, 512, 1024)},
                 "discriminator": {"hidden": (1024, 512, 256), "dropout": 0.3},
                 "learning_rate": 2e-4, "d_learning_rate": 2e-4, "beta_1": 0.5, "loss": "bce",
-                "label_smoothing": 0.1},
+                "label_smoothing": 0.1, "ema_momentum": None},
     "dcgan": {"builder": "dcgan", "conditional": False,
               "generator": {"filters": (256, 128, 64), "kernel_size": 5},
               "discriminator": {"filters": (64, 128), "kernel_size": 5, "dropout": 0.3},
               "learning_rate": 2e-4, "d_learning_rate": 2e-4, "beta_1": 0.5, "loss": "bce",
-              "label_smoothing": 0.0},
+              "label_smoothing": 0.0, "ema_momentum": None},
     "ccgan": {"builder": "dcgan", "conditional": True, "conditioning": "projection",
               "generator": {"filters": (256, 128, 64), "kernel_size": 5},
               "discriminator": {"filters": (64, 128), "kernel_size": 5, "dropout": 0.3},
               "learning_rate": 2e-4, "d_learning_rate": 2e-4, "beta_1": 0.5, "loss": "bce",
-              "label_smoothing": 0.1},
+              "label_smoothing": 0.1, "ema_momentum": None},
 }
 
 
@@ -41,7 +43,8 @@ def make_gan(model, seed=0, corruption=None, **overrides):
 
     ``corruption`` is passed to ``GAN`` (AmbientGAN training, notebook 05). ``overrides``
     replace recipe entries (``generator`` and ``discriminator``: the builders' options,
-    ``learning_rate`` and ``d_learning_rate``, ``beta_1``, ``loss``, ``label_smoothing``, and
+    ``learning_rate`` and ``d_learning_rate``, ``beta_1``, ``loss``, ``label_smoothing``,
+    ``ema_momentum`` (a float in (0, 1): the generator's weights are averaged), and
     for ``ccgan`` ``conditioning``: ``"projection"`` or ``"channel"``, see ``gankit.models``).
     """
     if model not in RECIPES:
@@ -52,9 +55,14 @@ def make_gan(model, seed=0, corruption=None, **overrides):
                          f"known: {sorted(RECIPES[model])}.")
     recipe = {**RECIPES[model], **overrides}
     gan = build(recipe, seed=seed, corruption=corruption, name=f"{model}_gan")
-    adam = lambda rate: keras.optimizers.Adam(rate, beta_1=recipe["beta_1"])
+    momentum = recipe.get("ema_momentum")
+    if momentum is not None and not 0 < momentum < 1:
+        raise ValueError(f"ema_momentum must lie strictly between 0 and 1 (0.999 averages about "
+                         f"the last 1,000 steps), or be None for no average; got {momentum!r}.")
+    adam = lambda rate, **ema: keras.optimizers.Adam(rate, beta_1=recipe["beta_1"], **ema)
+    ema = {"use_ema": True, "ema_momentum": momentum} if momentum is not None else {}
     gan.compile(adam(recipe.get("d_learning_rate", recipe["learning_rate"])),
-                adam(recipe["learning_rate"]), loss=recipe["loss"],
+                adam(recipe["learning_rate"], **ema), loss=recipe["loss"],
                 label_smoothing=recipe["label_smoothing"])
     return gan
 def build(recipe, seed=0, corruption=None, name=None):

@@ -31,19 +31,27 @@ def train(gan, images, labels=None, epochs=1, batch_size=256, out_dir=None, samp
             whether to resume it (``True``; ``"force"`` resumes a run that differs; ``False``
             starts over): see ``gankit.callbacks.Checkpoint``.
 
+    With a generator optimizer that keeps a moving average of the weights (``use_ema``,
+    recipe option ``ema_momentum``), the sample grids and the generator after ``train`` are
+    that average; the checkpoint keeps the trained weights and the average apart.
+
     Returns:
         ``(history, sample_grid, loss_curve)``: the Keras history and the two callbacks.
     """
     grid = callbacks.SampleGrid(every=sample_every, name=None if out_dir else gan.name,
                                 show=show)
     curve = callbacks.LossCurve(name=None if out_dir else f"{gan.name}_losses")
-    cbs = [callbacks.EpochTimer(report=verbose != 0), callbacks.StopOnNaN(), grid, curve]
+    cbs = [callbacks.EpochTimer(report=verbose != 0), callbacks.StopOnNaN()]
     if out_dir:
         checkpoint.check_run_folder(out_dir)  # never someone else's folder
         os.makedirs(out_dir, exist_ok=True)
         cbs += [callbacks.Checkpoint(os.path.join(out_dir, "checkpoint"), run=run, resume=resume),
                 keras.callbacks.CSVLogger(os.path.join(out_dir, "log.csv"), append=True)]
-    cbs += list(extra_callbacks)
+    if getattr(gan.g_optimizer, "use_ema", False):
+        # The checkpoint above saves the weights being trained; from here to the next epoch the
+        # generator holds its moving average, which the grids show and fit keeps at the end.
+        cbs.append(keras.callbacks.SwapEMAWeights(swap_on_epoch=True))
+    cbs += [grid, curve, *extra_callbacks]
     history = gan.fit(images, labels, batch_size=batch_size, epochs=epochs, callbacks=cbs,
                       verbose=verbose)
     if out_dir and curve.epochs:

@@ -1,0 +1,43 @@
+"""benchmarks/robustness_cost.py: a point is priced at its own steps and kind of step."""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from gankit.studies import robustness
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+@pytest.fixture(scope="module")
+def cost():
+    spec = importlib.util.spec_from_file_location("robustness_cost",
+                                                  BENCHMARKS / "robustness_cost.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def record(kind, aware, n_kept=None, epochs=10, seconds=100.0):
+    r = {"kind": kind, "noise_aware": aware, "fraction": 0.3, "seed": 0, "n_images": 60_000,
+         "settings": {"epochs": epochs, "batch_size": 64, "letters": "stand-in"},
+         "train_seconds": seconds}
+    if n_kept is not None:
+        r["cleaning"] = {"n_kept": n_kept}
+    return r
+
+
+def test_points_are_priced_by_steps_and_by_the_ambient_layer(cost):
+    per_step = {"plain": 0.01, "ambient": 0.03}
+    rows = cost.price([record("gaussian", False), record("gaussian", True),
+                       record("letters", True, n_kept=6_400), record("letters", False, epochs=2)],
+                      per_step)
+    assert [r["steps"] for r in rows] == [9380, 9380, 1000, 1876]  # ceil(60,000 / 64) = 938
+    assert [r["priced_seconds"] for r in rows] == [93.8, 281.4, 10.0, 18.8]
+    assert all(r["recorded_seconds"] == 100.0 for r in rows)
+
+
+def test_step_timing_runs_the_study_gan(cost):
+    seconds = cost.time_steps(None, robustness.sizes("quick"), steps=2)
+    assert seconds > 0
