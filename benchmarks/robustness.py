@@ -4,6 +4,7 @@
     python benchmarks/robustness.py --shard 2/4        # every 4th point, from the 2nd
     python benchmarks/robustness.py --kinds gaussian --seeds 0
     python benchmarks/robustness.py --table            # print the saved results only
+    python benchmarks/robustness.py --report           # and write them beside the records
 
 It enumerates the study's points (``gankit.studies.robustness.study_points``: kind x training
 option x fraction for the setting's seeds) and runs them with ``robustness.run_study``: then, for
@@ -21,6 +22,10 @@ copy (or write) their records into one folder; a point finished by any shard is 
 others, and ``--table`` reads the merged folder. The spread points are planned from the records
 in the folder, so run the shards once more after merging to add those.
 
+A run ends by writing the report beside the records: ``report.txt`` (what ``--table`` prints:
+status, table, thresholds, the original claims) and the figures ``curves.png``,
+``contamination.png`` and ``samples.png``; ``--report`` rewrites them without training.
+
 Letters come from tensorflow-datasets (EMNIST Letters) or ``GANKIT_EMNIST_DIR``; results computed
 on the offline stand-in letters say so in every record (``settings["letters"]``), table and
 figure.
@@ -31,7 +36,7 @@ import dataclasses
 from pathlib import Path
 
 from gankit import config, results
-from gankit.studies import robustness, robustness_report
+from gankit.studies import robustness, robustness_findings, robustness_report
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -56,6 +61,8 @@ def main(argv=None):
     parser.add_argument("--shard", type=parse_shard, default=(1, 1), metavar="I/N")
     parser.add_argument("--out", default=None, help="results folder")
     parser.add_argument("--table", action="store_true", help="only print saved results")
+    parser.add_argument("--report", action="store_true",
+                        help="only write the report and figures of the saved results")
     args = parser.parse_args(argv)
 
     settings = config.settings()
@@ -63,7 +70,7 @@ def main(argv=None):
     out = Path(args.out) if args.out else (
         results.FOLDER / "robustness" if settings.name == "full"
         else ROOT / "runs" / f"robustness_{settings.name}")
-    if not args.table:
+    if not (args.table or args.report):
         points = robustness.shard(robustness.study_points(
             args.kinds, options, args.fractions, args.seeds), *args.shard)
         print(f"{config.describe()}\nRobustness study: shard {args.shard[0]}/{args.shard[1]}, "
@@ -79,13 +86,41 @@ def main(argv=None):
                              shard_of=args.shard, work_dir=ROOT / "runs" / f"robustness_{settings.name}_work",
                              **overrides)
     records = robustness.load_results(out)
-    if any(r["settings"].get("letters") == "stand-in" for r in records):
-        print("Letters: the synthetic letters stand-in, not EMNIST: the letters rows are "
-              "stand-in results, not EMNIST results.")
-    print(robustness_report.format_table(robustness_report.table(records)))
-    for metric in ("frechet_distance", "recognisable_fraction"):
-        print(robustness_report.format_thresholds(robustness_report.threshold(records, metric)))
+    text = report(records, robustness.sizes())
+    print(text)
+    if records and not args.table:
+        write_report(records, out, text)
+        print(f"Report and figures written beside the records in {out}")
     return 0
+
+
+def report(records, sizes):
+    """The study's results in words: the table, the thresholds with their spread, the claims."""
+    parts = []
+    if any(r["settings"].get("letters") == "stand-in" for r in records):
+        parts.append("Letters: the synthetic letters stand-in, not EMNIST: the letters rows are "
+                     "stand-in results, not EMNIST results.")
+    parts += [robustness_findings.format_status(robustness_findings.study_status(
+                  records, sizes.fractions, sizes.spread_seeds)),
+              robustness_report.format_table(robustness_report.table(records)),
+              robustness_findings.threshold_summary(records, sizes.fractions, sizes.spread_seeds),
+              robustness_findings.format_claims(
+                  robustness_findings.check_claims(records, sizes.fractions))]
+    return "\n\n".join(parts)
+
+
+def write_report(records, out, text):
+    """Beside the records: ``report.txt`` (``text``), and the curves, contamination and
+    sample figures of notebook 05 (``curves.png``, ``contamination.png``, ``samples.png``)."""
+    import matplotlib.pyplot as plt
+    (out / "report.txt").write_text(text + "\n")
+    plt.close(robustness_report.plot_curves(records, path=out / "curves.png"))
+    plt.close(robustness_report.plot_contamination(records, path=out / "contamination.png"))
+    fractions = sorted({r["fraction"] for r in records})
+    shown = [f for f in (0.0, 0.3, fractions[-1]) if f in fractions]
+    figure = robustness_report.plot_samples(records, out, shown, path=out / "samples.png")
+    if figure is not None:
+        plt.close(figure)
 
 
 if __name__ == "__main__":

@@ -316,3 +316,13 @@ def test_the_benchmark_adds_the_spread_points_after_the_first_seed(data_env, fak
     assert sorted(seeds) == [(0.0, 0), (0.0, 1), (0.1, 0), (0.3, 0), (0.3, 1), (0.75, 0),
                              (0.75, 1)]
     assert [seed for _, _, seed in fake_training] == [0, 0, 0, 0, 1, 1, 1]
+    # The run ends with the report beside the records; --report rewrites it without training.
+    report = (tmp_path / "report.txt").read_text()
+    assert "Largest share with frechet_distance" in report, report
+    for name in ("curves.png", "contamination.png", "samples.png", "report.txt"):
+        (tmp_path / name).unlink()
+    assert benchmark.main(["--kinds", "gaussian", "--report", "--out", str(tmp_path)]) == 0
+    assert len(fake_training) == 7, "--report trains nothing"
+    assert {p.name for p in tmp_path.iterdir() if p.suffix in (".png", ".txt")} == {
+        "curves.png", "contamination.png", "samples.png", "report.txt"}
+    assert len(robustness.load_results(tmp_path)) == 7, "the report is not mistaken for a record"
