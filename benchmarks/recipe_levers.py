@@ -44,6 +44,10 @@ LEVERS = {
     "half-b64-wide-d": ("halved generator, the kit's discriminator (64-128), batch 64",
                         {"generator": HALF["generator"]}, 64),
     "half-b64-hinge": ("halved, batch 64, hinge loss", {**HALF, "loss": "hinge"}, 64),
+    "half-sim": ("halved, batch 256, simultaneous update (one generator pass per step)",
+                 {**HALF, "update": "simultaneous"}, 256),
+    "half-b64-sim": ("halved, batch 64, simultaneous update (one generator pass per step)",
+                     {**HALF, "update": "simultaneous"}, 64),
     "half-b64-ema": ("halved, batch 64, the generator's weights averaged (EMA, momentum 0.999)",
                      {**HALF, "ema_momentum": 0.999}, 64),
 }

@@ -166,9 +166,10 @@ def run_record(gan, x=None, y=None, batch_size=None, run=None):
     Returns:
         ``{"backend", "generator", "discriminator", "latent_dim", "num_classes",
         "d_optimizer", "g_optimizer", "loss", "label_smoothing", "corruption", "batch_size",
-        "images", "labels", **run}``. The optimizers and the corruption layer are their Keras
-        configurations (learning rate, beta_1, ...); the networks and the data are summaries
-        ending in a SHA-256 digest (first 12 hex digits).
+        "images", "labels", **run}``, and ``"update"`` when it is not ``"alternating"``. The
+        optimizers and the corruption layer are their Keras configurations (learning rate,
+        beta_1, ...); the networks and the data are summaries ending in a SHA-256 digest (first
+        12 hex digits).
     """
     if run is not None and not (isinstance(run, dict) and all(isinstance(k, str) for k in run)):
         raise ValueError(f"run must be a dict with string keys (e.g. {{'setting': 'quick'}}), "
@@ -192,6 +193,8 @@ def run_record(gan, x=None, y=None, batch_size=None, run=None):
         "images": _array(x, "images") if is_array else "not recorded (not a NumPy array)",
         "labels": _array(y, "labels") if isinstance(y, np.ndarray) else None,
     }
+    if getattr(gan, "update", "alternating") != "alternating":  # older records lack the key
+        record["update"] = gan.update
     record.update(run or {})
     try:
         json.dumps(record)

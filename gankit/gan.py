@@ -9,6 +9,10 @@ progress bar, callbacks (``gankit.callbacks`` and your own), ``save_weights`` /
    ``d_loss = loss(D(real), "real") + loss(D(G(z)), "fake")``;
 2. generator step: descend the non-saturating ``g_loss = loss(D(G(z)), "real")``.
 
+``compile(update="simultaneous")`` takes both steps from one generated batch instead, as the
+TensorFlow DCGAN tutorial does: the generator runs once per batch, not twice, and both networks
+descend their losses at the same weights.
+
 The losses, the sampling of ``z`` and the metrics live here and are shared by every backend;
 only "compute these gradients and apply them" differs between TensorFlow, JAX and PyTorch, and
 lives in ``gankit/backend/<name>.py``, chosen once, at import, by inheritance: ``GAN`` derives
@@ -29,6 +33,7 @@ from gankit.backend import GANTrainer
 from gankit.checks import NUM_CLASSES, check_count, check_images, check_labels
 
 LOSSES = ("bce", "hinge")
+UPDATES = ("alternating", "simultaneous")
 
 
 class GAN(GANTrainer, keras.Model):
@@ -75,7 +80,7 @@ class GAN(GANTrainer, keras.Model):
         self.built = True
 
     def compile(self, d_optimizer=None, g_optimizer=None, loss="bce", label_smoothing=0.0,
-                **kwargs):
+                update="alternating", **kwargs):
         """Set the two optimizers and the loss.
 
         Args:
@@ -85,6 +90,9 @@ class GAN(GANTrainer, keras.Model):
                 ``"hinge"`` (hinge loss for D, ``-D(G(z))`` for G).
             label_smoothing: one-sided label smoothing in [0, 0.5): real images get the target
                 ``1 - label_smoothing`` (0.1 gives the 0.9 of Salimans et al. 2016); bce only.
+            update: ``"alternating"`` (a discriminator step, then a generator step on a fresh
+                batch scored by the updated discriminator) or ``"simultaneous"`` (both
+                gradients from one generated batch, one generator forward pass per step).
             **kwargs: passed to ``keras.Model.compile`` (``jit_compile``, ``run_eagerly``, ...).
         """
         if loss not in LOSSES:
@@ -93,6 +101,8 @@ class GAN(GANTrainer, keras.Model):
             raise ValueError(f"label_smoothing must be in [0, 0.5), got {label_smoothing}.")
         if label_smoothing and loss != "bce":
             raise ValueError("label_smoothing applies to loss='bce' only.")
+        if update not in UPDATES:
+            raise ValueError(f"update must be one of {UPDATES}, got {update!r}.")
         d_optimizer = d_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5)
         g_optimizer = g_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5)
         if d_optimizer is g_optimizer:
@@ -106,6 +116,7 @@ class GAN(GANTrainer, keras.Model):
         self.optimizer.build(self.trainable_variables)
         self.d_optimizer, self.g_optimizer = d_optimizer, g_optimizer
         self.loss_name, self.label_smoothing = loss, float(label_smoothing)
+        self.update = update
 
     def fit(self, x=None, y=None, **kwargs):
         """``keras.Model.fit``, after checking NumPy inputs (images, and labels if conditional).
@@ -172,6 +183,21 @@ class GAN(GANTrainer, keras.Model):
         return ops.mean(ops.binary_crossentropy(ops.full_like(logits, target), logits,
                                                 from_logits=True))
 
+    def _d_loss(self, real_logits, fake_logits):
+        """``(d_loss, d_real, d_fake)`` from the discriminator's logits on both batches."""
+        if self.loss_name == "hinge":
+            d_loss = ops.mean(ops.relu(1.0 - real_logits)) + ops.mean(ops.relu(1.0 + fake_logits))
+        else:
+            d_loss = (self._bce(real_logits, 1.0 - self.label_smoothing)
+                      + self._bce(fake_logits, 0.0))
+        return d_loss, ops.mean(ops.sigmoid(real_logits)), ops.mean(ops.sigmoid(fake_logits))
+
+    def _g_loss(self, fake_logits):
+        """The generator's loss from the discriminator's logits on generated images."""
+        if self.loss_name == "hinge":
+            return -ops.mean(fake_logits)
+        return self._bce(fake_logits, 1.0)
+
     def discriminator_loss(self, real, labels):
         """Loss of the discriminator step; returns ``(d_loss, d_real, d_fake)``.
 
@@ -180,22 +206,22 @@ class GAN(GANTrainer, keras.Model):
         """
         batch_size = ops.shape(real)[0]
         fake = ops.stop_gradient(self._generate_batch(batch_size, labels))
-        real_logits = self._discriminate(real, labels)
-        fake_logits = self._discriminate(fake, labels)
-        if self.loss_name == "hinge":
-            d_loss = ops.mean(ops.relu(1.0 - real_logits)) + ops.mean(ops.relu(1.0 + fake_logits))
-        else:
-            d_loss = (self._bce(real_logits, 1.0 - self.label_smoothing)
-                      + self._bce(fake_logits, 0.0))
-        return d_loss, ops.mean(ops.sigmoid(real_logits)), ops.mean(ops.sigmoid(fake_logits))
+        return self._d_loss(self._discriminate(real, labels), self._discriminate(fake, labels))
 
     def generator_loss(self, real, labels):
         """Loss of the generator step (a fresh batch of the size of ``real``)."""
         fake = self._generate_batch(ops.shape(real)[0], labels)
+        return self._g_loss(self._discriminate(fake, labels))
+
+    def both_losses(self, real, labels):
+        """Both losses from one generated batch (``update="simultaneous"``); returns
+        ``(d_loss, g_loss, d_real, d_fake)``. Each network's gradient is taken of its own loss
+        only: ``d_loss`` with respect to the discriminator, ``g_loss`` to the generator."""
+        fake = self._generate_batch(ops.shape(real)[0], labels)
+        real_logits = self._discriminate(real, labels)  # the order of discriminator_loss
         fake_logits = self._discriminate(fake, labels)
-        if self.loss_name == "hinge":
-            return -ops.mean(fake_logits)
-        return self._bce(fake_logits, 1.0)
+        d_loss, d_real, d_fake = self._d_loss(real_logits, fake_logits)
+        return d_loss, self._g_loss(fake_logits), d_real, d_fake
 
     def update_metrics(self, d_loss, g_loss, d_real, d_fake):
         """Update the four trackers and return the logs dict."""

@@ -19,22 +19,23 @@ from gankit.gan import GAN
 # discriminator's; "generator" and "discriminator" are the builders' options (gankit.models).
 # "ema_momentum" (None: off) keeps an exponential moving average of the generator's weights in
 # its optimizer (Keras's ``use_ema``); the trained generator is that average, see ``train``.
+# "update" is the training step: "alternating" or "simultaneous" (``GAN.compile``).
 RECIPES = {
     "vanilla": {"builder": "vanilla", "conditional": False,
                 "generator": {"hidden": (256, 512, 1024)},
                 "discriminator": {"hidden": (1024, 512, 256), "dropout": 0.3},
                 "learning_rate": 2e-4, "d_learning_rate": 2e-4, "beta_1": 0.5, "loss": "bce",
-                "label_smoothing": 0.1, "ema_momentum": None},
+                "label_smoothing": 0.1, "ema_momentum": None, "update": "alternating"},
     "dcgan": {"builder": "dcgan", "conditional": False,
               "generator": {"filters": (256, 128, 64), "kernel_size": 5},
               "discriminator": {"filters": (64, 128), "kernel_size": 5, "dropout": 0.3},
               "learning_rate": 2e-4, "d_learning_rate": 2e-4, "beta_1": 0.5, "loss": "bce",
-              "label_smoothing": 0.0, "ema_momentum": None},
+              "label_smoothing": 0.0, "ema_momentum": None, "update": "alternating"},
     "ccgan": {"builder": "dcgan", "conditional": True, "conditioning": "projection",
               "generator": {"filters": (256, 128, 64), "kernel_size": 5},
               "discriminator": {"filters": (64, 128), "kernel_size": 5, "dropout": 0.3},
               "learning_rate": 2e-4, "d_learning_rate": 2e-4, "beta_1": 0.5, "loss": "bce",
-              "label_smoothing": 0.1, "ema_momentum": None},
+              "label_smoothing": 0.1, "ema_momentum": None, "update": "alternating"},
 }
 
 
@@ -44,7 +45,8 @@ def make_gan(model, seed=0, corruption=None, **overrides):
     ``corruption`` is passed to ``GAN`` (AmbientGAN training, notebook 05). ``overrides``
     replace recipe entries (``generator`` and ``discriminator``: the builders' options,
     ``learning_rate`` and ``d_learning_rate``, ``beta_1``, ``loss``, ``label_smoothing``,
-    ``ema_momentum`` (a float in (0, 1): the generator's weights are averaged), and
+    ``ema_momentum`` (a float in (0, 1): the generator's weights are averaged), ``update``
+    (``"alternating"`` or ``"simultaneous"``, see ``GAN.compile``), and
     for ``ccgan`` ``conditioning``: ``"projection"`` or ``"channel"``, see ``gankit.models``).
     """
     if model not in RECIPES:
@@ -63,8 +65,10 @@ def make_gan(model, seed=0, corruption=None, **overrides):
     ema = {"use_ema": True, "ema_momentum": momentum} if momentum is not None else {}
     gan.compile(adam(recipe.get("d_learning_rate", recipe["learning_rate"])),
                 adam(recipe["learning_rate"], **ema), loss=recipe["loss"],
-                label_smoothing=recipe["label_smoothing"])
+                label_smoothing=recipe["label_smoothing"], update=recipe["update"])
     return gan
+
+
 def build(recipe, seed=0, corruption=None, name=None):
     """The untrained, uncompiled ``GAN`` of a recipe dict (a ``RECIPES`` entry, or one stored
     in a provenance record of ``gankit.pretrained``): its networks only."""

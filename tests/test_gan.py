@@ -7,6 +7,7 @@ import pytest
 import keras
 
 from gankit import callbacks, models
+from gankit.checkpoint import CheckpointError
 from gankit.gan import GAN
 from tiny import data, tiny_gan
 
@@ -249,3 +250,55 @@ def test_epoch_timer_says_how_long_the_rest_will_take(capsys):
     assert "Epoch 1 took" in printed and "the other 2 epochs" in printed
     assert len(history.history["seconds"]) == 3 and min(history.history["seconds"]) > 0
     assert callbacks._duration(45) == "45 s" and callbacks._duration(3900) == "1 h 05 min"
+
+
+def test_simultaneous_update_runs_the_generator_once_per_step(monkeypatch):
+    calls = []
+    for update in ("alternating", "simultaneous"):
+        keras.utils.set_random_seed(0)
+        gan = tiny_gan()
+        gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3), update=update,
+                    run_eagerly=True)  # Python runs every step, so the calls can be counted
+        generate = gan._generate_batch
+        monkeypatch.setattr(gan, "_generate_batch",
+                            lambda *args, **kw: calls.append(update) or generate(*args, **kw))
+        g_before, d_before = weights(gan.generator), weights(gan.discriminator)
+        history = gan.fit(data()[0], batch_size=16, epochs=1, verbose=0)
+        assert np.all(np.isfinite([history.history[k][0] for k in ("d_loss", "g_loss")]))
+        assert any(not np.array_equal(b, a) for b, a in zip(g_before, weights(gan.generator)))
+        assert any(not np.array_equal(b, a) for b, a in zip(d_before, weights(gan.discriminator)))
+        assert iterations(gan.d_optimizer) == iterations(gan.g_optimizer) == 4
+    assert calls.count("alternating") == 8 and calls.count("simultaneous") == 4
+
+
+def test_simultaneous_discriminator_step_is_the_alternating_one():
+    # Same weights, same z, same dropout masks: the discriminator's first step is the same
+    # under both updates (its gradient does not depend on when the generator moves).
+    x = data()[0][:16]
+    after = {}
+    for update in ("alternating", "simultaneous"):
+        keras.utils.set_random_seed(0)
+        gan = tiny_gan()
+        gan.compile(keras.optimizers.SGD(0.1), keras.optimizers.SGD(0.1), update=update)
+        gan.fit(x, batch_size=16, epochs=1, verbose=0, shuffle=False)
+        after[update] = (weights(gan.discriminator), weights(gan.generator))
+    for a, b in zip(after["alternating"][0], after["simultaneous"][0]):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    assert any(not np.allclose(a, b) for a, b in zip(after["alternating"][1],
+                                                      after["simultaneous"][1]))
+
+
+def test_unknown_update_is_refused():
+    with pytest.raises(ValueError, match=r"update must be one of \('alternating', 'simultaneous'\)"):
+        tiny_gan().compile(update="interleaved")
+
+
+def test_a_checkpoint_resumes_only_with_the_same_update(tmp_path):
+    x = data()[0]
+    gan = tiny_gan()
+    gan.fit(x, batch_size=16, epochs=1, verbose=0, callbacks=[callbacks.Checkpoint(tmp_path)])
+    other = tiny_gan()
+    other.compile(keras.optimizers.Adam(1e-3, beta_1=0.5), keras.optimizers.Adam(1e-3, beta_1=0.5),
+                  update="simultaneous")
+    with pytest.raises(CheckpointError, match="update"):
+        other.fit(x, batch_size=16, epochs=2, verbose=0, callbacks=[callbacks.Checkpoint(tmp_path)])

@@ -22,16 +22,24 @@ class GANTrainer:
         values.update(self._by_id(self.non_trainable_variables, non_trainable))
         values.update(self._by_id(self.optimizer.variables, optimizer_values))
         real, labels = self.unpack(data)
+        d_weights = self.discriminator.trainable_variables
+        g_weights = self.generator.trainable_variables
+        if self.update == "simultaneous":
+            # One generated batch, both losses; each network gets the gradient of its own.
+            (d_loss, g_loss, d_real, d_fake), (d_gradients, g_gradients) = \
+                self._both_gradients(values, real, labels)
+            self._apply_gradients(self.d_optimizer, d_weights, d_gradients, values)
+            self._apply_gradients(self.g_optimizer, g_weights, g_gradients, values)
+        else:
+            # Train the discriminator: real batch against a generated one (G held fixed).
+            (d_loss, d_real, d_fake), gradients = self._loss_and_gradients(
+                self.discriminator_loss, d_weights, values, real, labels)
+            self._apply_gradients(self.d_optimizer, d_weights, gradients, values)
 
-        # Train the discriminator: real batch against a generated one (G held fixed).
-        (d_loss, d_real, d_fake), gradients = self._loss_and_gradients(
-            self.discriminator_loss, self.discriminator.trainable_variables, values, real, labels)
-        self._apply_gradients(self.d_optimizer, self.discriminator.trainable_variables, gradients, values)
-
-        # Train the generator: a fresh batch, scored by the updated discriminator.
-        g_loss, gradients = self._loss_and_gradients(
-            self.generator_loss, self.generator.trainable_variables, values, real, labels)
-        self._apply_gradients(self.g_optimizer, self.generator.trainable_variables, gradients, values)
+            # Train the generator: a fresh batch, scored by the updated discriminator.
+            g_loss, gradients = self._loss_and_gradients(
+                self.generator_loss, g_weights, values, real, labels)
+            self._apply_gradients(self.g_optimizer, g_weights, gradients, values)
 
         # Report the losses and D's verdicts, updating the metrics' values statelessly.
         mapping = list(zip(self.metrics_variables, metric_values))
@@ -67,6 +75,32 @@ class GANTrainer:
             [values[id(w)] for w in weights])
         values.update(changed)
         return outputs, gradients
+
+    def _both_gradients(self, values, real, labels):
+        """``both_losses`` evaluated statelessly once, and the gradients of ``d_loss`` with
+        respect to the discriminator's weights and of ``g_loss`` to the generator's: two
+        backward passes (``jax.vjp``) through one forward pass. ``values`` is updated in place
+        as in ``_loss_and_gradients``."""
+        d_weights = self.discriminator.trainable_variables
+        g_weights = self.generator.trainable_variables
+        trained = {id(w) for w in d_weights + g_weights}
+        others = [(v, values[id(v)]) for v in self.variables if id(v) not in trained]
+
+        def pure(d_values, g_values):
+            mapping = others + list(zip(d_weights, d_values)) + list(zip(g_weights, g_values))
+            with keras.StatelessScope(state_mapping=mapping) as scope:
+                d_loss, g_loss, d_real, d_fake = self.both_losses(real, labels)
+            changed = {id(v): scope.get_current_value(v) for v in self.non_trainable_variables}
+            return (d_loss, g_loss), (d_real, d_fake, changed)
+
+        (d_loss, g_loss), backward, (d_real, d_fake, changed) = jax.vjp(
+            pure, [values[id(w)] for w in d_weights], [values[id(w)] for w in g_weights],
+            has_aux=True)
+        one, zero = jax.numpy.ones_like(d_loss), jax.numpy.zeros_like(d_loss)
+        d_gradients = backward((one, zero))[0]   # the unused halves are pruned by XLA
+        g_gradients = backward((zero, one))[1]
+        values.update(changed)
+        return (d_loss, g_loss, d_real, d_fake), (d_gradients, g_gradients)
 
     @staticmethod
     def _apply_gradients(optimizer, weights, gradients, values):

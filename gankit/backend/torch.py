@@ -8,6 +8,19 @@ class GANTrainer:
 
     def train_step(self, data):
         real, labels = self.unpack(data)
+        if self.update == "simultaneous":
+            # One generated batch, both losses; each network gets the gradient of its own.
+            self.zero_grad()
+            d_loss, g_loss, d_real, d_fake = self.both_losses(real, labels)
+            d_weights = self.discriminator.trainable_weights
+            g_weights = self.generator.trainable_weights
+            d_grads = torch.autograd.grad(d_loss, [w.value for w in d_weights], retain_graph=True)
+            g_grads = torch.autograd.grad(g_loss, [w.value for w in g_weights])
+            with torch.no_grad():
+                self.d_optimizer.apply(list(d_grads), d_weights)
+                self.g_optimizer.apply(list(g_grads), g_weights)
+            return self.update_metrics(d_loss.detach(), g_loss.detach(), d_real.detach(),
+                                       d_fake.detach())
 
         # Train the discriminator: real batch against a generated one (G held fixed).
         self.zero_grad()
