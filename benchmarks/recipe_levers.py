@@ -4,7 +4,8 @@
     python benchmarks/recipe_levers.py --levers kit half --epochs 8
     python benchmarks/recipe_levers.py --table                  # the saved rows only
 
-Each lever is a set of recipe overrides (``gankit.recipes.make_gan``) and a batch size. It
+Each lever is a set of recipe overrides (``gankit.recipes.make_gan``; ``"dtype_policy"`` builds
+the networks under that Keras dtype policy) and a batch size. It
 trains the DCGAN (or, with ``--model ccgan``, the CCGAN) on all 60,000 MNIST digits for
 ``--epochs`` epochs, then scores ``n_samples`` samples of the setting (10,000 outside quick
 mode) with the kit's evaluator. Every finished row goes into
@@ -48,6 +49,11 @@ LEVERS = {
                  {**HALF, "update": "simultaneous"}, 256),
     "half-b64-sim": ("halved, batch 64, simultaneous update (one generator pass per step)",
                      {**HALF, "update": "simultaneous"}, 64),
+    "half-b64-bf16": ("halved, batch 64, bfloat16 compute (Keras's mixed_bfloat16 policy)",
+                      {**HALF, "dtype_policy": "mixed_bfloat16"}, 64),
+    "half-b64-sim-bf16": ("halved, batch 64, simultaneous update, bfloat16 compute",
+                          {**HALF, "update": "simultaneous", "dtype_policy": "mixed_bfloat16"},
+                          64),
     "half-b64-ema": ("halved, batch 64, the generator's weights averaged (EMA, momentum 0.999)",
                      {**HALF, "ema_momentum": 0.999}, 64),
 }
@@ -64,6 +70,20 @@ def _write(path, rows):
     os.replace(temporary, path)
 
 
+def make_lever_gan(model, name, seed=0):
+    """The compiled GAN of a lever: ``recipes.make_gan`` with its overrides, the networks built
+    under the lever's Keras dtype policy (``"dtype_policy"``, e.g. ``"mixed_bfloat16"``) if any."""
+    overrides = dict(LEVERS[name][1])
+    policy = overrides.pop("dtype_policy", None)
+    previous = keras.config.dtype_policy()
+    if policy:
+        keras.config.set_dtype_policy(policy)
+    try:
+        return recipes.make_gan(model, seed=seed, **overrides)
+    finally:
+        keras.config.set_dtype_policy(previous)
+
+
 def run_lever(model, name, epochs, settings, runs_dir, seed=0):
     """Train one lever; return its row (speed, scores)."""
     what, overrides, batch_size = LEVERS[name]
@@ -72,7 +92,7 @@ def run_lever(model, name, epochs, settings, runs_dir, seed=0):
         images, labels = data.subset(images, labels, n=settings.n_train, seed=seed)
     keras.utils.set_random_seed(seed)
     load_before = os.getloadavg()[0]
-    gan = recipes.make_gan(model, seed=seed, **overrides)
+    gan = make_lever_gan(model, name, seed=seed)
     run_dir = os.path.join(runs_dir, f"{model}-{name}-{keras.backend.backend()}")
     training.train(gan, data.to_model_range(images), labels if gan.conditional else None,
                    epochs=epochs, batch_size=batch_size, out_dir=run_dir,

@@ -4,9 +4,8 @@ import importlib.util
 import sys
 from pathlib import Path
 
+import keras
 import pytest
-
-from gankit import recipes
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
@@ -23,9 +22,12 @@ def levers():
 
 def test_every_lever_is_a_recipe_that_builds(levers):
     for name, (what, overrides, batch_size) in levers.LEVERS.items():
-        gan = recipes.make_gan("dcgan", **overrides)
+        gan = levers.make_lever_gan("dcgan", name)
         assert gan.generator.output_shape == (None, 28, 28, 1), name
         assert batch_size >= 1 and what
+        policy = overrides.get("dtype_policy", "float32")
+        assert gan.generator.dtype_policy.name == policy, name
+    assert keras.config.dtype_policy().name == "float32", "the global policy is restored"
 
 
 def test_a_finished_lever_is_skipped(levers, monkeypatch, tmp_path, capsys):
