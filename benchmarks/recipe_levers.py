@@ -120,12 +120,15 @@ def run_lever(model, name, epochs, settings, runs_dir, seed=0):
 
 
 def format_table(rows):
-    lines = ["| model | lever | batch | epochs | train s | images/s | score | Fréchet | "
-             "recognisable | cond. acc. |", "|---|---|---|---|---|---|---|---|---|---|"]
+    """The rows as a Markdown table; "load" is the highest 1-minute load average around the
+    training (above the row's ``cpu_count``, other work shared the CPU: "-" where not kept)."""
+    lines = ["| model | lever | batch | epochs | train s | images/s | load | score | Fréchet | "
+             "recognisable | cond. acc. |", "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         accuracy = r.get("conditional_accuracy")
+        load = f"{max(r['load_average']):.1f}" if r.get("load_average") else "-"
         lines.append(f"| {r['model']} | {r['lever']} | {r['batch_size']} | {r['epochs']} | "
-                     f"{r['train_seconds']:.0f} | {r['images_per_second']:,} | "
+                     f"{r['train_seconds']:.0f} | {r['images_per_second']:,} | {load} | "
                      f"{r['classifier_score']:.2f} | {r['frechet_distance']:.1f} | "
                      f"{r['recognisable_fraction']:.3f} | "
                      f"{'-' if accuracy is None else f'{accuracy:.3f}'} |")
