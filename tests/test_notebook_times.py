@@ -1,24 +1,16 @@
 """benchmarks/notebook_times.py: cell times from nbclient's metadata; a notebook is timed."""
 
-import importlib.util
-from pathlib import Path
-
 import pytest
+
+from benchmark_modules import load
 
 # The notebook tools are in the TensorFlow environment (requirements.txt) only.
 nbformat = pytest.importorskip("nbformat")
 pytest.importorskip("nbclient")
 
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
-
-
 @pytest.fixture(scope="module")
 def times():
-    spec = importlib.util.spec_from_file_location("notebook_times",
-                                                  BENCHMARKS / "notebook_times.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load("notebook_times")
 
 
 def test_cell_seconds_read_the_recorded_timing(times):

@@ -1,23 +1,14 @@
 """benchmarks/recipe_levers.py: every lever builds, a finished row is not trained again."""
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import keras
 import pytest
 
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+from benchmark_modules import load
 
 
 @pytest.fixture(scope="module")
 def levers():
-    sys.path.insert(0, str(BENCHMARKS))
-    spec = importlib.util.spec_from_file_location("recipe_levers", BENCHMARKS / "recipe_levers.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    yield module
-    sys.path.remove(str(BENCHMARKS))
+    return load("recipe_levers")
 
 
 def test_every_lever_is_a_recipe_that_builds(levers):

@@ -2,7 +2,6 @@
 (the tables and the threshold rule: test_robustness_report.py)."""
 
 import json
-from pathlib import Path
 
 import numpy as np
 import keras
@@ -263,12 +262,8 @@ def test_shards_are_disjoint_and_cover_the_study():
 
 
 def _load_benchmark():
-    import importlib.util
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "robustness.py"
-    spec = importlib.util.spec_from_file_location("robustness_benchmark", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    from benchmark_modules import load
+    return load("robustness")
 
 
 def test_a_point_finished_by_one_shard_is_skipped_by_another(data_env, fake_training, tmp_path,

@@ -1,22 +1,14 @@
 """benchmarks/robustness_cost.py: a point is priced at its own steps and kind of step."""
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 
+from benchmark_modules import load
 from gankit.studies import robustness
-
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
 
 @pytest.fixture(scope="module")
 def cost():
-    spec = importlib.util.spec_from_file_location("robustness_cost",
-                                                  BENCHMARKS / "robustness_cost.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load("robustness_cost")
 
 
 def record(kind, aware, n_kept=None, epochs=10, seconds=100.0):

@@ -1,10 +1,8 @@
 """The shipped robustness study: complete, labelled, and its report is what the code computes."""
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 
+from benchmark_modules import load
 from gankit import results
 from gankit.studies import robustness, robustness_findings, robustness_report
 
@@ -37,11 +35,7 @@ def test_records_are_finished_with_samples_and_stand_in_letters_say_so(shipped):
 
 
 def test_the_shipped_report_is_the_one_the_records_give(shipped):
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "robustness.py"
-    spec = importlib.util.spec_from_file_location("robustness_benchmark", path)
-    benchmark = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(benchmark)
-    text = benchmark.report(shipped, FULL)
+    text = load("robustness").report(shipped, FULL)
     assert (FOLDER / "report.txt").read_text() == text + "\n", (
         "report.txt is out of date: GANKIT_SETTING=full python benchmarks/robustness.py --report")
     assert "letters stand-in" in text and "EMNIST letters" not in text

@@ -74,8 +74,9 @@ class Sizes:
 SIZES = {
     "quick": Sizes(fractions=(0.0, 0.30), seeds=(0,), spread_seeds=(), epochs=1,
                    model="vanilla", batch_size=64),
-    # Notebook 05's live part: 12 vanilla GANs in at most 15 minutes on a 2-core CPU (README).
-    "laptop": Sizes(fractions=(0.0, 0.30, 0.75), seeds=(0,), spread_seeds=(), epochs=3,
+    # Notebook 05's live part: 12 vanilla GANs in at most 15 minutes on a 2-core CPU with
+    # TensorFlow (gankit/results/notebook_times.json; 3 epochs took longer there).
+    "laptop": Sizes(fractions=(0.0, 0.30, 0.75), seeds=(0,), spread_seeds=(), epochs=2,
                     model="vanilla", batch_size=256),
     # 28 vanilla GANs of 10 epochs on JAX (7 fractions x 2 kinds x plain/noise-aware), and
     # seed 1 at 3 or more fractions per curve: the whole study, sized for a 2-core CPU.
