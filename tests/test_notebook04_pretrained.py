@@ -15,6 +15,8 @@ import keras
 import matplotlib
 import pytest
 
+pytest.importorskip("IPython")  # the notebook's cells display Markdown; not in the JAX environment
+
 from gankit import pretrained, recipes
 
 matplotlib.use("Agg")
