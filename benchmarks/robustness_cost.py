@@ -18,11 +18,10 @@ import json
 import math
 import os
 import platform
-import time
 
 import keras
 
-from gankit import config, data, recipes, results
+from gankit import callbacks, config, data, recipes, results
 from gankit.studies import ambient, robustness
 
 PATH = results.FOLDER / "robustness_cost.json"
@@ -37,18 +36,8 @@ def time_steps(corruption, study, steps=STEPS, seed=0):
     gan = recipes.make_gan(study.model, seed=seed)
     gan.corruption = corruption
     history = gan.fit(data.to_model_range(images), batch_size=study.batch_size, epochs=2,
-                      verbose=0, callbacks=[EpochSeconds()])
-    return history.history["epoch_seconds"][-1] / steps
-
-
-class EpochSeconds(keras.callbacks.Callback):
-    """Adds ``epoch_seconds`` (wall time of the epoch) to the logs."""
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self._start = time.perf_counter()
-
-    def on_epoch_end(self, epoch, logs=None):
-        logs["epoch_seconds"] = time.perf_counter() - self._start
+                      verbose=0, callbacks=[callbacks.EpochTimer(report=False)])
+    return history.history["seconds"][-1] / steps
 
 
 def point_steps(record):

@@ -10,7 +10,6 @@ class GANTrainer:
         real, labels = self.unpack(data)
         if self.update == "simultaneous":
             # One generated batch, both losses; each network gets the gradient of its own.
-            self.zero_grad()
             d_loss, g_loss, d_real, d_fake = self.both_losses(real, labels)
             d_weights = self.discriminator.trainable_weights
             g_weights = self.generator.trainable_weights
