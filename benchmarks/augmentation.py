@@ -24,7 +24,7 @@ import keras
 
 from gankit import config, data, recipes, results, training
 from gankit.studies import augmentation as augmentation_study
-from quality import device_name, train_seconds
+from quality import device_name
 
 
 def train_ccgan(settings, epochs, runs_dir, seed):
@@ -35,7 +35,7 @@ def train_ccgan(settings, epochs, runs_dir, seed):
     keras.utils.set_random_seed(seed)
     gan = recipes.make_gan("ccgan", seed=seed)
     training.train(gan, data.to_model_range(images), labels, epochs=epochs,
-                  batch_size=settings.batch_size, out_dir=os.path.join(runs_dir, "ccgan"),
+                  batch_size=settings.batch_size["ccgan"], out_dir=os.path.join(runs_dir, "ccgan"),
                   sample_every=max(1, epochs), show=False, verbose=2)
     return gan
 
@@ -72,7 +72,7 @@ def main():
     gan_epochs = args.gan_epochs or settings.epochs["ccgan"]
 
     gan = train_ccgan(settings, gan_epochs, args.runs, seed=seeds[0])
-    gan_seconds = train_seconds(os.path.join(args.runs, "ccgan"))  # over all (resumed) fits
+    gan_seconds = training.logged_seconds(os.path.join(args.runs, "ccgan"))  # all (resumed) fits
     # The real pool is the whole training set: the study draws `total` images from it per set.
     real_images, real_labels = data.load_mnist("train")
     test_images, test_labels = data.load_mnist("test")

@@ -59,13 +59,13 @@ def run_gan(kind, epochs, settings, runs_dir, seed):
     gan = recipes.make_gan(kind, seed=seed)
     run_dir = os.path.join(runs_dir, kind)
     training.train(gan, data.to_model_range(images), labels if gan.conditional else None,
-                  epochs=epochs, batch_size=settings.batch_size, out_dir=run_dir,
+                  epochs=epochs, batch_size=settings.batch_size[kind], out_dir=run_dir,
                   sample_every=max(1, epochs), show=False, verbose=2)
     n = settings.n_samples
     sample_labels = (np.arange(n) % 10).astype("uint8") if gan.conditional else None
     samples = gan.generate(n, seed=seed, labels=sample_labels)
     info = {"epochs": epochs, "train_seconds": round(training.logged_seconds(run_dir), 1),
-            "n_train": len(images), "batch_size": settings.batch_size,
+            "n_train": len(images), "batch_size": settings.batch_size[kind],
             "recipe": recipes.RECIPES[kind], "setting": settings.name, "seed": seed}
     return gan, samples, sample_labels, info
 

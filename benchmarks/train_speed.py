@@ -1,40 +1,65 @@
 """Training speed of the kit's recipes on the current backend and device.
 
-    python benchmarks/train_speed.py [--images 60000] [--batch-size 256] [--epochs 4]
+    python benchmarks/train_speed.py [--images 60000] [--batch-size N] [--epochs 4]
     python benchmarks/train_speed.py --models dcgan tutorial      # the recipe against the tutorial
+    python benchmarks/train_speed.py --table                      # the saved rows
     KERAS_BACKEND=jax python benchmarks/train_speed.py
 
 Each model trains for ``--epochs`` epochs on random images of MNIST's shape through the same
-``GAN.fit`` the notebooks use (``gankit.recipes.make_gan``: the recipe the settings train);
-the first epoch (compilation, warm-up) is excluded and the median of the others is reported
-as seconds per epoch and images per second. ``tutorial`` (TensorFlow only) is TensorFlow's
-DCGAN tutorial as published: its networks, Adam(1e-4) and its own step, which updates both
-networks from one generated batch under two gradient tapes; timing it in the same run as the
-recipe gives the speed ratio on the same machine in the same state.
+``GAN.fit`` the notebooks use (``gankit.recipes.make_gan``: the recipe the settings train, at
+the full setting's batch size for that model unless ``--batch-size`` says otherwise); the
+first epoch (compilation, warm-up) is excluded and the median of the others is reported as
+seconds per epoch and images per second. ``tutorial`` (TensorFlow only) is TensorFlow's
+DCGAN tutorial as published: its networks, Adam(1e-4), batch 256 and its own step, which
+updates both networks from one generated batch under two gradient tapes; timing it in the
+same run as the recipe gives the speed ratio on the same machine in the same state.
+
+Each row also goes into ``gankit/results/train_speed.json`` (``--out``), keyed by backend,
+device, model and batch size, with the load average around it (above the core count, other
+work shared the machine), so the README's speed table comes from a file.
 """
 
 import argparse
+import json
+import os
 import platform
 import statistics
-import time
+from pathlib import Path
 
 import numpy as np
 import keras
 
-from gankit import recipes
+from gankit import callbacks, config, recipes, results
 from quality import device_name
 
+PATH = results.FOLDER / "train_speed.json"
+TUTORIAL_BATCH_SIZE = 256  # the tutorial's BATCH_SIZE
 
-class EpochTimer(keras.callbacks.Callback):
-    def on_epoch_begin(self, epoch, logs=None):
-        self.start = time.perf_counter()
 
-    def on_epoch_end(self, epoch, logs=None):
-        float(logs["d_loss"])  # wait for the device to finish the epoch
-        self.times.append(time.perf_counter() - self.start)
+class EpochTimes(callbacks.EpochTimer):
+    """The kit's ``EpochTimer``, keeping every epoch's seconds in ``times``."""
+
+    def __init__(self):
+        super().__init__(report=False)
 
     def on_train_begin(self, logs=None):
+        super().on_train_begin(logs)
         self.times = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        super().on_epoch_end(epoch, logs)
+        self.times.append(logs["seconds"])
+
+
+def save_row(row, path=PATH):
+    """Put ``row`` into the rows file, replacing the row of the same backend, device, model and
+    batch size."""
+    key = lambda r: (r["backend"], r["device"], r["model"], r["batch_size"])
+    rows = json.loads(path.read_text())["rows"] if path.is_file() else []
+    rows = [r for r in rows if key(r) != key(row)] + [row]
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(json.dumps({"rows": rows}, indent=1) + "\n")
+    os.replace(temporary, path)
 
 
 def tutorial_dcgan():
@@ -79,6 +104,7 @@ def tutorial_dcgan():
 
     def fit(images, batch_size, epochs, timer):
         dataset = tf.data.Dataset.from_tensor_slices(images).shuffle(len(images)).batch(batch_size)
+        timer.set_params({"epochs": epochs})
         timer.on_train_begin()
         for epoch in range(epochs):
             timer.on_epoch_begin(epoch)
@@ -89,38 +115,66 @@ def tutorial_dcgan():
     return fit
 
 
-def main():
+def format_table(rows):
+    """The rows as a Markdown table; "load" is the highest 1-minute load average around the row
+    (above ``cpu_count``, other work shared the machine)."""
+    lines = ["| backend | device | model | batch | images | s per epoch | images per s | load |",
+             "|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['backend']} (Keras {r['keras']}) | {r['device']} | {r['model']} | "
+                     f"{r['batch_size']} | {r['images']:,} | {r['seconds_per_epoch']:.2f} | "
+                     f"{r['images_per_second']:,} | {max(r['load_average']):.1f} |")
+    return "\n".join(lines)
+
+
+def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--images", type=int, default=60_000)
-    parser.add_argument("--batch-size", type=int, default=256)
+    parser.add_argument("--batch-size", type=int,
+                        help="one batch size for every model (default: the full setting's)")
     parser.add_argument("--epochs", type=int, default=4, help="including one warm-up epoch")
+    parser.add_argument("--out", default=str(PATH), help="the rows file (JSON)")
     parser.add_argument("--models", nargs="+", default=["vanilla", "dcgan", "ccgan"],
                         choices=["vanilla", "dcgan", "ccgan", "tutorial"])
-    args = parser.parse_args()
+    parser.add_argument("--table", action="store_true", help="only print the saved rows")
+    args = parser.parse_args(argv)
+    if args.table:
+        path = Path(args.out)
+        print(format_table(json.loads(path.read_text())["rows"]) if path.is_file() else
+              f"No rows yet in {path}: run python benchmarks/train_speed.py first.")
+        return
     if args.epochs < 2:
         parser.error("--epochs must be at least 2 (the first one is warm-up).")
     x = np.random.default_rng(0).uniform(-1, 1, (args.images, 28, 28, 1)).astype("float32")
     print(f"backend {keras.backend.backend()}, device {device_name()}, "
-          f"{platform.processor() or platform.machine()}, {args.images:,} images, "
-          f"batch {args.batch_size}")
-    print(f"| model | s per epoch (median of {args.epochs - 1}) | images per s |")
-    print("|---|---|---|")
+          f"{platform.processor() or platform.machine()}, {args.images:,} images")
+    print(f"| model | batch | s per epoch (median of {args.epochs - 1}) | images per s |")
+    print("|---|---|---|---|")
     if "tutorial" in args.models and keras.backend.backend() != "tensorflow":
         parser.error("tutorial is TensorFlow's DCGAN tutorial: run it with KERAS_BACKEND=tensorflow.")
     labels = np.arange(args.images) % 10
     speed = {}
     for kind in args.models:
         keras.utils.set_random_seed(0)
-        timer = EpochTimer()
+        timer = EpochTimes()
+        load_before = os.getloadavg()[0]
         if kind == "tutorial":
-            tutorial_dcgan()(x, args.batch_size, args.epochs, timer)
+            batch_size = args.batch_size or TUTORIAL_BATCH_SIZE
+            tutorial_dcgan()(x, batch_size, args.epochs, timer)
         else:
+            batch_size = args.batch_size or config.FULL.batch_size[kind]
             gan = recipes.make_gan(kind)
-            gan.fit(x, labels if gan.conditional else None, batch_size=args.batch_size,
+            gan.fit(x, labels if gan.conditional else None, batch_size=batch_size,
                     epochs=args.epochs, verbose=0, callbacks=[timer])
         seconds = statistics.median(timer.times[1:])
         speed[kind] = args.images / seconds
-        print(f"| {kind} | {seconds:.2f} | {speed[kind]:,.0f} |", flush=True)
+        print(f"| {kind} | {batch_size} | {seconds:.2f} | {speed[kind]:,.0f} |", flush=True)
+        save_row({"backend": keras.backend.backend(), "device": device_name(), "model": kind,
+                  "batch_size": batch_size, "images": args.images, "epochs": args.epochs,
+                  "seconds_per_epoch": round(seconds, 2), "images_per_second": round(speed[kind]),
+                  "keras": keras.__version__, "cpu_count": os.cpu_count(),
+                  "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)]},
+                 path=Path(args.out))
     if "tutorial" in speed:
         for kind in ("dcgan", "ccgan"):
             if kind in speed:

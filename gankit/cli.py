@@ -53,7 +53,7 @@ def _train(args):
           f"({settings.name} setting, backend {keras.backend.backend()}); writing to {out}")
     start = time.perf_counter()
     training.train(gan, data.to_model_range(images), labels if gan.conditional else None,
-                  epochs=epochs, batch_size=args.batch_size or settings.batch_size,
+                  epochs=epochs, batch_size=args.batch_size or settings.batch_size[args.model],
                   out_dir=out, sample_every=max(1, epochs), show=False,
                   run={"setting": settings.name, "recipe": args.model, "seed": args.seed},
                   resume="force" if args.resume_anyway else True)

@@ -65,6 +65,22 @@ def provenance(model, folder=None):
     return json.loads(record.read_text())
 
 
+def describe(model, folder=None):
+    """Two lines on how ``model``'s pretrained generator was made and how its samples scored
+    (from its provenance record), for a notebook to print."""
+    made = provenance(model, folder)
+    scores = made["scores"]
+    made_line = (f"trained for {made['epochs']} epochs ({made['setting']} setting, batch "
+                 f"{made['batch_size']}, {made['backend']}), {made['train_seconds'] / 60:.0f} min "
+                 f"on the machine that made it" + (f" ({made['note']})" if "note" in made else ""))
+    score_line = (f"scores of {scores['n']:,} samples: classifier score "
+                  f"{scores['classifier_score']:.2f}, Fréchet {scores['frechet_distance']:.1f}, "
+                  f"recognisable {scores['recognisable_fraction']:.2f}")
+    if "conditional_accuracy" in scores:
+        score_line += f", conditional accuracy {scores['conditional_accuracy']:.3f}"
+    return made_line + "\n" + score_line
+
+
 def load_generator(model, folder=None):
     """The pretrained generator of ``model`` (``"vanilla"``, ``"dcgan"`` or ``"ccgan"``).
 
@@ -120,7 +136,7 @@ def export(gan, model, info, folder=None, n_samples=10_000, seed=0):
         gan: a trained ``GAN`` built by ``gankit.recipes``.
         model: its name in ``MODELS``.
         info: what made it, stored as given: at least ``recipe`` (the recipe dict),
-            ``setting``, ``epochs``, ``seed``, ``backend``, ``train_seconds``.
+            ``setting``, ``epochs``, ``batch_size``, ``seed``, ``backend``, ``train_seconds``.
         n_samples, seed: the scored sample (``scores``); the check sample is
             ``CHECK_SAMPLES`` images of seed ``CHECK_SEED`` (``check``).
 
@@ -132,7 +148,8 @@ def export(gan, model, info, folder=None, n_samples=10_000, seed=0):
             exceed ``MAX_FILE_BYTES``.
     """
     _check_model(model)
-    missing = {"recipe", "setting", "epochs", "seed", "backend", "train_seconds"} - set(info)
+    missing = ({"recipe", "setting", "epochs", "batch_size", "seed", "backend", "train_seconds"}
+               - set(info))
     if missing:
         raise ValueError(f"export needs {sorted(missing)} in info (what made the generator).")
     with np.errstate(over="ignore"):  # a weight beyond float16 becomes inf: refused below

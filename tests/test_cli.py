@@ -76,7 +76,7 @@ def test_log_has_one_row_per_epoch_with_the_losses(first_run):
 
 def test_train_prints_progress(first_run):
     _, output = first_run
-    steps = config.settings(quick=True).n_train // config.settings(quick=True).batch_size
+    steps = config.settings(quick=True).n_train // config.settings(quick=True).batch_size["dcgan"]
     assert f"{steps}/{steps}" in output, "no progress bar"
     assert "d_loss" in output and "Trained in" in output
 

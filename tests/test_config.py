@@ -5,7 +5,7 @@ import dataclasses
 import pytest
 
 import gankit
-from gankit import config
+from gankit import config, recipes
 from gankit.studies import augmentation, robustness
 
 
@@ -69,6 +69,8 @@ def test_quick_is_smaller_everywhere_and_full_uses_all_of_mnist():
     assert laptop.n_train == full.n_train and laptop.n_samples == full.n_samples
     assert quick.n_train < full.n_train and quick.n_samples < full.n_samples
     assert all(quick.epochs[m] < laptop.epochs[m] <= full.epochs[m] for m in full.epochs)
+    for setting in (full, laptop, quick):  # every model has its batch size in every setting
+        assert set(setting.batch_size) == set(setting.epochs) == set(recipes.RECIPES)
     fields = [f.name for f in dataclasses.fields(full)]
     assert fields == [f.name for f in dataclasses.fields(quick)]
     assert set(robustness.SIZES["quick"].fractions) <= set(robustness.SIZES["full"].fractions)

@@ -38,7 +38,7 @@ def weights(tmp_path, shared_data_dir, monkeypatch):
     folder.mkdir()
     for path in pretrained.paths("vanilla"):
         shutil.copy(path, folder / path.name)
-    info = {"recipe": SMALL_CCGAN, "setting": "quick", "epochs": 0, "seed": 0,
+    info = {"recipe": SMALL_CCGAN, "setting": "quick", "epochs": 0, "batch_size": 64, "seed": 0,
             "backend": keras.backend.backend(), "train_seconds": 0.0}
     pretrained.export(recipes.build(SMALL_CCGAN, seed=3), "ccgan", info, folder=folder,
                       n_samples=200)

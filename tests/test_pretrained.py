@@ -7,7 +7,7 @@ import numpy as np
 import keras
 import pytest
 
-from gankit import cli, pretrained, recipes
+from gankit import cli, config, pretrained, recipes
 
 # Scores of the check sample recomputed here differ from the record only in the last digits:
 # another backend (or CPU) rounds the arithmetic differently. Measured for the vanilla
@@ -28,7 +28,7 @@ SMALL_CCGAN = {**recipes.RECIPES["ccgan"], "generator": {"filters": (32, 16, 8)}
 
 
 def _info(recipe):
-    return {"recipe": recipe, "setting": "quick", "epochs": 0, "seed": 0,
+    return {"recipe": recipe, "setting": "quick", "epochs": 0, "batch_size": 64, "seed": 0,
             "backend": keras.backend.backend(), "train_seconds": 0.0}
 
 
@@ -56,6 +56,14 @@ def test_export_writes_float16_weights_and_a_provenance_record(exported, data_en
     assert record["check"]["n_samples"] == pretrained.CHECK_SAMPLES
     assert record["weights"]["bytes"] == weights.stat().st_size <= pretrained.MAX_FILE_BYTES
     assert pretrained.available(folder) == ["ccgan"]
+
+
+def test_describe_says_how_it_was_made_and_scored(exported):
+    _, record, folder = exported
+    made, scored = pretrained.describe("ccgan", folder).splitlines()
+    assert made.startswith("trained for 0 epochs (quick setting, batch 64, ")
+    assert f"scores of {record['scores']['n']:,} samples" in scored
+    assert f"conditional accuracy {record['scores']['conditional_accuracy']:.3f}" in scored
 
 
 def test_load_generator_returns_the_rounded_generator(exported, data_env):
@@ -103,6 +111,17 @@ def test_the_shipped_generators_fit_the_size_limits():
     sizes = [pretrained.paths(m)[0].stat().st_size for m in pretrained.available()]
     assert all(size <= pretrained.MAX_FILE_BYTES for size in sizes)
     assert sum(sizes) <= pretrained.MAX_TOTAL_BYTES
+
+
+@pytest.mark.parametrize("model", pretrained.available())
+def test_a_shipped_generator_is_the_full_setting_of_todays_recipe(model):
+    """A changed recipe or full setting needs the generator exported again (README command)."""
+    record = pretrained.provenance(model)
+    recipe = json.loads(json.dumps(recipes.RECIPES[model]))  # tuples as the record keeps them
+    assert {key: recipe.get(key) for key in record["recipe"]} == record["recipe"]
+    assert record["setting"] == "full"
+    assert record["epochs"] == config.FULL.epochs[model]
+    assert record["batch_size"] == config.FULL.batch_size[model]
 
 
 @pytest.mark.parametrize("model", pretrained.available())

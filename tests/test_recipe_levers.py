@@ -33,8 +33,8 @@ def test_a_finished_lever_is_skipped(levers, monkeypatch, tmp_path, capsys):
 
     monkeypatch.setattr(levers, "run_lever", run_lever)
     monkeypatch.setattr(levers.keras.backend, "backend", lambda: "any")
-    out = ["--levers", "kit", "half", "--epochs", "1", "--out", str(tmp_path / "rows.json")]
-    assert levers.main(out) == 0 and trained == ["kit", "half"]
-    assert levers.main(out) == 0 and trained == ["kit", "half"]
+    out = ["--levers", "paper", "half", "--epochs", "1", "--out", str(tmp_path / "rows.json")]
+    assert levers.main(out) == 0 and trained == ["paper", "half"]
+    assert levers.main(out) == 0 and trained == ["paper", "half"]
     text = capsys.readouterr().out
-    assert "kit: finished earlier" in text and "| dcgan | half | 64 | 1 |" in text
+    assert "paper: finished earlier" in text and "| dcgan | half | 64 | 1 |" in text
