@@ -7,8 +7,15 @@ import pytest
 from benchmark_modules import BENCHMARKS, load
 
 SCRIPTS = sorted(path.stem for path in Path(BENCHMARKS).glob("*.py"))
+OURS = {"gankit"} | set(SCRIPTS)
 
 
 @pytest.mark.parametrize("name", SCRIPTS)
 def test_script_imports(name):
-    assert callable(load(name).main)
+    try:
+        module = load(name)
+    except ModuleNotFoundError as error:
+        if error.name.split(".")[0] in OURS:
+            raise
+        pytest.skip(f"{name} needs {error.name}, not installed in this environment")
+    assert callable(module.main)
