@@ -15,8 +15,9 @@ updates both networks from one generated batch under two gradient tapes; timing 
 same run as the recipe gives the speed ratio on the same machine in the same state.
 
 Each row also goes into ``gankit/results/train_speed.json`` (``--out``), keyed by backend,
-device, model and batch size, with the load average around it (above the core count, other
-work shared the machine), so the README's speed table comes from a file.
+device, model and batch size, with the load average around it (the training alone keeps it
+near the core count; well above, other work shared the machine), so the README's speed table
+comes from a file.
 """
 
 import argparse
@@ -117,7 +118,7 @@ def tutorial_dcgan():
 
 def format_table(rows):
     """The rows as a Markdown table; "load" is the highest 1-minute load average around the row
-    (above ``cpu_count``, other work shared the machine)."""
+    (well above ``cpu_count``, other work shared the machine)."""
     lines = ["| backend | device | model | batch | images | s per epoch | images per s | load |",
              "|---|---|---|---|---|---|---|---|"]
     for r in rows:
