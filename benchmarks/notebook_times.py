@@ -13,7 +13,6 @@ CPU with other work says so there).
 
 import argparse
 import datetime
-import json
 import os
 import platform
 import tempfile
@@ -63,10 +62,6 @@ def time_notebook(path, timeout=3600):
     return total, cells
 
 
-def _read(path):
-    return json.loads(path.read_text())["rows"] if path.is_file() else []
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", help="names without .ipynb (default: all)")
@@ -92,13 +87,10 @@ def main(argv=None):
                    "slowest_cells": {k: round(v, 1) for k, v in slowest.items()},
                    "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
                    "cpu_count": os.cpu_count(), "machine": platform.machine()}
-            key = lambda r: (r["notebook"], r["setting"], r["backend"])
-            rows = [r for r in _read(out) if key(r) != key(row)] + [row]
-            temporary = out.with_name(out.name + ".tmp")
-            temporary.write_text(json.dumps({"rows": sorted(rows, key=key)}, indent=1) + "\n")
-            os.replace(temporary, out)
+            results.save_row(out, row, key=lambda r: (r["notebook"], r["setting"], r["backend"]),
+                             sort=True)
             print(f"{path.stem}: {total / 60:.1f} min ({row['setting']}, {row['backend']})")
-    for r in _read(out):
+    for r in results.read_rows(out):
         print(f"{r['notebook']:22} {r['setting']:7} {r['backend']:11} {r['seconds'] / 60:6.1f} min"
               f"  load {r['load_average']}")
 

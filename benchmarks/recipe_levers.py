@@ -61,16 +61,6 @@ LEVERS = {
 PATH = results.FOLDER / "recipe_levers.json"
 
 
-def _read(path):
-    return json.loads(path.read_text())["rows"] if path.is_file() else []
-
-
-def _write(path, rows):
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps({"rows": rows}, indent=1) + "\n")
-    os.replace(temporary, path)
-
-
 def make_lever_gan(model, name, seed=0):
     """The compiled GAN of a lever: ``recipes.make_gan`` with its overrides, the networks built
     under the lever's Keras dtype policy (``"dtype_policy"``, e.g. ``"mixed_bfloat16"``) if any."""
@@ -152,17 +142,16 @@ def main(argv=None):
         settings = config.settings()
         print(config.describe())
         for name in args.levers:
-            key = (args.model, name, args.epochs, keras.backend.backend(), settings.n_train)
-            rows = _read(out)
-            if any((r["model"], r["lever"], r["epochs"], r["backend"], r["n_train"]) == key
-                   for r in rows):
+            key = lambda r: (r["model"], r["lever"], r["epochs"], r["backend"], r["n_train"])
+            if any(key(r) == (args.model, name, args.epochs, keras.backend.backend(),
+                              settings.n_train) for r in results.read_rows(out)):
                 print(f"{name}: finished earlier")
                 continue
             row = run_lever(args.model, name, args.epochs, settings, args.runs)
-            _write(out, _read(out) + [row])
+            results.save_row(out, row, key)
             print(json.dumps({k: row[k] for k in ("lever", "images_per_second",
                                                   "classifier_score", "frechet_distance")}))
-    print(format_table(_read(out)))
+    print(format_table(results.read_rows(out)))
     return 0
 
 

@@ -89,10 +89,7 @@ def main(argv=None):
                    "model": study.model, "batch_size": study.batch_size,
                    "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
                    "seconds_per_step": per_step, "points": price(records, per_step)}
-    temporary = args.out + ".tmp"
-    with open(temporary, "w") as f:
-        f.write(json.dumps(measurement, indent=1) + "\n")
-    os.replace(temporary, args.out)
+    results.write_json(args.out, measurement)
     print(config.describe())
     print(summary(measurement))
 

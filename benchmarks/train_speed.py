@@ -21,7 +21,6 @@ comes from a file.
 """
 
 import argparse
-import json
 import os
 import platform
 import statistics
@@ -55,12 +54,8 @@ class EpochTimes(callbacks.EpochTimer):
 def save_row(row, path=PATH):
     """Put ``row`` into the rows file, replacing the row of the same backend, device, model and
     batch size."""
-    key = lambda r: (r["backend"], r["device"], r["model"], r["batch_size"])
-    rows = json.loads(path.read_text())["rows"] if path.is_file() else []
-    rows = [r for r in rows if key(r) != key(row)] + [row]
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps({"rows": rows}, indent=1) + "\n")
-    os.replace(temporary, path)
+    results.save_row(path, row, key=lambda r: (r["backend"], r["device"], r["model"],
+                                              r["batch_size"]))
 
 
 def tutorial_dcgan():
@@ -141,7 +136,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.table:
         path = Path(args.out)
-        print(format_table(json.loads(path.read_text())["rows"]) if path.is_file() else
+        print(format_table(results.read_rows(path)) if path.is_file() else
               f"No rows yet in {path}: run python benchmarks/train_speed.py first.")
         return
     if args.epochs < 2:
