@@ -5,14 +5,17 @@
     python benchmarks/quality.py --quick                 # a few steps, for a smoke test
     python benchmarks/quality.py --table                 # print the table from saved results
     GANKIT_SETTING=full python benchmarks/quality.py --models dcgan --export   # ship it
+    GANKIT_SETTING=laptop python benchmarks/quality.py --models vanilla dcgan ccgan
+    python benchmarks/quality.py --table --out gankit/results/laptop
 
-For each model it writes ``gankit/results/<model>.json`` (every score of
+The full setting's results are the quality table, in ``gankit/results/``; the laptop setting's
+go into ``gankit/results/laptop/`` and the quick setting's into ``runs/quality-quick/``
+(``--out`` chooses another folder). For each model it writes ``<model>.json`` (every score of
 ``gankit.evaluation.score_images`` on 10,000 samples, training epochs, wall time, backend and
-device) and ``gankit/results/<model>_samples.npz`` (5,000 samples, ``uint8``, key
-``images``, and ``labels`` for conditional models), so anyone can re-score them, and
-``gankit/results/<model>_grid.png`` (the first 100 samples; conditional models draw digit
-``i % 10`` in column ``i``). GANs train
-through ``gankit.recipes`` with a checkpoint under ``runs/quality/<model>``: a rerun with the
+device) and ``<model>_samples.npz`` (5,000 samples, ``uint8``, key ``images``, and ``labels``
+for conditional models), so anyone can re-score them, and ``<model>_grid.png`` (the first 100
+samples; conditional models draw digit ``i % 10`` in column ``i``). GANs train through
+``gankit.recipes`` with a checkpoint under ``runs/quality/<setting>/<model>``: a rerun with the
 same epochs loads the trained model instead of training again, and an interrupted run resumes.
 
 ``--export`` (full setting only) also writes the trained generator, rounded to float16, and its
@@ -102,6 +105,12 @@ def write_result(kind, samples, labels, info, out_dir):
     return row
 
 
+def default_out(setting):
+    """Where a setting's results go: the shipped quality table for ``full``."""
+    return {"full": results.FOLDER, "laptop": results.FOLDER / "laptop"}.get(
+        setting, os.path.join("runs", f"quality-{setting}"))
+
+
 def fmt(value, digits=3):
     if value is None:
         return "-"
@@ -137,28 +146,33 @@ def main():
                         choices=list(GANS) + ["ppca"])
     parser.add_argument("--epochs", type=int, help="epochs for every GAN (default: the setting's)")
     parser.add_argument("--quick", action="store_true", help="quick mode (GANKIT_QUICK=1)")
-    parser.add_argument("--out", default=str(results.FOLDER))
-    parser.add_argument("--runs", default="runs/quality")
+    parser.add_argument("--out", help="results folder (default: the setting's, see above)")
+    parser.add_argument("--runs", help="checkpoints folder (default: runs/quality/<setting>)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--table", action="store_true", help="only print the saved table")
     parser.add_argument("--export", action="store_true",
                         help="also ship each GAN's generator in gankit/weights (full setting)")
     args = parser.parse_args()
     if args.table:
-        print_table(args.out)
+        print_table(args.out or results.FOLDER)
         return
     if args.quick:
         os.environ["GANKIT_QUICK"] = "1"
     settings = config.settings()
+    print(config.describe())
+    out = args.out or default_out(settings.name)
+    runs = args.runs or os.path.join("runs", "quality", settings.name)
     if args.export and (settings.name != "full" or args.epochs):
         parser.error("--export ships the full setting's generators: run it with "
                      "GANKIT_SETTING=full and without --epochs.")
     for kind in args.models:
         if kind == "ppca":
-            samples, labels, info = run_ppca(settings, args.seed)
+            # quick mode keeps about 50 images a class: too few for 64 components each
+            samples, labels, info = run_ppca(settings, args.seed,
+                                             n_components=32 if settings.name == "quick" else 64)
         else:
             epochs = args.epochs or settings.epochs[kind]
-            gan, samples, labels, info = run_gan(kind, epochs, settings, args.runs, args.seed)
+            gan, samples, labels, info = run_gan(kind, epochs, settings, runs, args.seed)
             if args.export:
                 shipped = pretrained.export(gan, kind, {
                     **info, "backend": keras.backend.backend(), "device": device_name(),
@@ -166,10 +180,10 @@ def main():
                     f"{keras.backend.backend()} python benchmarks/quality.py --models {kind} "
                     f"--export"}, n_samples=settings.n_samples, seed=args.seed)
                 print(f"Shipped the {kind} generator: {shipped['weights']}")
-        row = write_result(kind, samples, labels, info, args.out)
+        row = write_result(kind, samples, labels, info, out)
         print(json.dumps({k: row[k] for k in ("model", "epochs", "train_seconds") + COLUMNS
                           if k in row}))
-    print_table(args.out)
+    print_table(out)
 
 
 if __name__ == "__main__":
