@@ -12,6 +12,8 @@ with yours: ``gan.fit(x, epochs=50, callbacks=[SampleGrid(), LossCurve(), Checkp
 - ``StopOnNaN``   stops a diverged run at once with an error that says what happened.
 - ``EpochTimer``  adds each epoch's seconds to the logs and, after the first, says how long
   the rest of the run will take.
+- ``AverageBatchNorm`` gives a generator's moving average of weights (``use_ema``) batch-norm
+  statistics that match it.
 
 Introduced in notebook 01 (``Checkpoint`` in notebook 02).
 """
@@ -189,6 +191,66 @@ def _duration(seconds):
         return f"{seconds:.0f} s"
     minutes = round(seconds / 60)
     return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+class AverageBatchNorm(keras.callbacks.Callback):
+    """Batch-norm statistics of its own for the generator's moving average (``use_ema``).
+
+    ``keras.callbacks.SwapEMAWeights`` puts the average of the generator's weights in place at
+    each epoch's end, and ``fit`` ends with it; but the generator's ``BatchNormalization``
+    layers still hold the moving mean and variance of the weights being trained, which the
+    average does not reproduce (the DCGAN recipe's averaged generator after 4 epochs scored 6.41
+    with them, 7.10 with statistics of its own). Placed after ``SwapEMAWeights``, at each
+    epoch's end and at the end of ``fit`` this sets them to the statistics of one batch of ``n``
+    images drawn by the averaged generator (latent vectors from ``seed``, balanced labels for a
+    conditional one); when the next epoch starts it puts the trained weights' statistics back,
+    so training and its checkpoints never see them.
+    """
+
+    def __init__(self, n=2048, seed=0):
+        super().__init__()
+        self.n, self.seed = n, seed
+        self._trained = None
+
+    def _layers(self, model=None):
+        for layer in (model or self.model.generator).layers:
+            if isinstance(layer, keras.layers.BatchNormalization):
+                yield layer
+            elif isinstance(layer, keras.Model):
+                yield from self._layers(layer)
+
+    def recompute(self):
+        """Set every batch-norm layer's moving statistics to those of one batch (training mode,
+        momentum 0 for that one call)."""
+        gan, layers = self.model, list(self._layers())
+        z = np.random.default_rng(self.seed).standard_normal((self.n, gan.latent_dim))
+        inputs = z.astype("float32")
+        if gan.conditional:
+            inputs = [inputs, (np.arange(self.n) % gan.num_classes).astype("int32")]
+        momenta = [layer.momentum for layer in layers]
+        try:
+            for layer in layers:
+                layer.momentum = 0.0
+            gan.generator(inputs, training=True)
+        finally:
+            for layer, momentum in zip(layers, momenta):
+                layer.momentum = momentum
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if self._trained is not None:
+            for variable, value in zip(self._statistics(), self._trained):
+                variable.assign(value)
+            self._trained = None
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._trained = [keras.ops.convert_to_numpy(v) for v in self._statistics()]
+        self.recompute()
+
+    def on_train_end(self, logs=None):
+        self.recompute()  # fit has put the average in place, also when it trained no epoch
+
+    def _statistics(self):
+        return [v for layer in self._layers() for v in (layer.moving_mean, layer.moving_variance)]
 
 
 class SampleGrid(keras.callbacks.Callback):

@@ -33,7 +33,8 @@ def train(gan, images, labels=None, epochs=1, batch_size=256, out_dir=None, samp
 
     With a generator optimizer that keeps a moving average of the weights (``use_ema``,
     recipe option ``ema_momentum``), the sample grids and the generator after ``train`` are
-    that average; the checkpoint keeps the trained weights and the average apart.
+    that average, with batch-norm statistics of its own (``callbacks.AverageBatchNorm``); the
+    checkpoint keeps the trained weights and the average apart.
 
     Returns:
         ``(history, sample_grid, loss_curve)``: the Keras history and the two callbacks.
@@ -50,7 +51,8 @@ def train(gan, images, labels=None, epochs=1, batch_size=256, out_dir=None, samp
     if getattr(gan.g_optimizer, "use_ema", False):
         # The checkpoint above saves the weights being trained; from here to the next epoch the
         # generator holds its moving average, which the grids show and fit keeps at the end.
-        cbs.append(keras.callbacks.SwapEMAWeights(swap_on_epoch=True))
+        # Its batch-norm statistics are recomputed for it (and the trained ones kept apart).
+        cbs += [keras.callbacks.SwapEMAWeights(swap_on_epoch=True), callbacks.AverageBatchNorm()]
     cbs += [grid, curve, *extra_callbacks]
     history = gan.fit(images, labels, batch_size=batch_size, epochs=epochs, callbacks=cbs,
                       verbose=verbose)

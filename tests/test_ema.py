@@ -66,7 +66,8 @@ def test_an_interrupted_averaged_run_resumes_like_a_straight_one(tmp_path):
     def fit(gan, out, extra=()):
         return gan.fit(x, batch_size=16, epochs=3, shuffle=False, verbose=0,
                        callbacks=[callbacks.Checkpoint(out),
-                                  keras.callbacks.SwapEMAWeights(swap_on_epoch=True), *extra])
+                                  keras.callbacks.SwapEMAWeights(swap_on_epoch=True),
+                                  callbacks.AverageBatchNorm(n=64), *extra])
 
     keras.utils.set_random_seed(0)
     straight = tiny_ema_gan()
@@ -82,6 +83,32 @@ def test_an_interrupted_averaged_run_resumes_like_a_straight_one(tmp_path):
     # is to 1e-4 (an exact resume without the swap: tests/test_gan.py).
     for a, b in zip(generator_weights(straight), generator_weights(resumed)):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-4)
+
+
+def test_the_average_gets_batch_norm_statistics_of_its_own(tmp_path):
+    x, _ = data()
+    keras.utils.set_random_seed(0)
+    gan = tiny_ema_gan()
+    training.train(gan, x, epochs=2, batch_size=16, out_dir=tmp_path / "run", show=False,
+                   verbose=0)
+    norm = next(layer for layer in gan.generator.layers
+                if isinstance(layer, keras.layers.BatchNormalization))
+    # What the averaged generator feeds that layer on the callback's latent vectors.
+    feed = keras.Model(gan.generator.inputs, norm.input)
+    z = np.random.default_rng(0).standard_normal((2048, gan.latent_dim)).astype("float32")
+    features = keras.ops.convert_to_numpy(feed([z]))
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(norm.moving_mean),
+                               features.mean(axis=0), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(norm.moving_variance),
+                               features.var(axis=0), rtol=1e-3, atol=1e-5)
+    assert norm.momentum == 0.99  # put back after the one call
+    # The checkpoint keeps the trained weights' statistics.
+    trained = tiny_ema_gan(seed=1)
+    checkpoint.load_into(trained, checkpoint.load(tmp_path / "run" / "checkpoint"))
+    saved = next(layer for layer in trained.generator.layers
+                 if isinstance(layer, keras.layers.BatchNormalization))
+    assert not np.allclose(keras.ops.convert_to_numpy(saved.moving_mean),
+                           features.mean(axis=0), atol=1e-3)
 
 
 def test_recipe_option_sets_the_generator_average_only():
