@@ -5,12 +5,13 @@
     python benchmarks/augmentation.py --table      # print the table from saved results
 
 A class-conditional GAN (``recipes.make_gan("ccgan")``) is trained, or loaded from its
-checkpoint under ``runs/quality/ccgan`` (shared with ``benchmarks/quality.py``), then
+checkpoint under ``runs/quality/<setting>/ccgan`` (shared with ``benchmarks/quality.py``), then
 ``gankit.studies.augmentation.augmentation_study`` trains fresh classifiers of the evaluator's
 architecture on training sets of a fixed size whose real share varies, on generated digits
 alone, and on a small real set with and without generated digits, and tests each on real MNIST
-test digits. Writes ``gankit/results/augmentation.json`` (every record, the summary over
-seeds, the settings, backend and device) and ``gankit/results/augmentation.png``.
+test digits. Writes ``augmentation.json`` (every record, the summary over seeds, the settings,
+backend and device) and ``augmentation.png`` into the setting's results folder, as
+``benchmarks/quality.py`` does: ``gankit/results/`` for the full setting.
 Notebook 03 runs the same function with the notebook's sizes.
 """
 
@@ -24,7 +25,7 @@ import keras
 
 from gankit import config, data, recipes, results, training
 from gankit.studies import augmentation as augmentation_study
-from quality import device_name
+from quality import default_out, device_name
 
 
 def train_ccgan(settings, epochs, runs_dir, seed):
@@ -53,26 +54,28 @@ def main():
     parser.add_argument("--epochs", type=int, help="classifier epochs "
                         "(default: study.classifier_epochs)")
     parser.add_argument("--gan-epochs", type=int, help="default: settings.epochs['ccgan']")
-    parser.add_argument("--out", default=str(results.FOLDER))
-    parser.add_argument("--runs", default="runs/quality")
+    parser.add_argument("--out", help="results folder (default: the setting's, as quality.py)")
+    parser.add_argument("--runs", help="checkpoints folder (default: runs/quality/<setting>)")
     parser.add_argument("--table", action="store_true", help="only print the saved table")
     args = parser.parse_args()
-    result_path = os.path.join(args.out, "augmentation.json")
     if args.table:
-        with open(result_path) as f:
+        with open(os.path.join(args.out or results.FOLDER, "augmentation.json")) as f:
             print(augmentation_study.format_study_table(json.load(f)["records"]))
         return
     if args.quick:
         os.environ["GANKIT_QUICK"] = "1"
     settings, study = config.settings(), augmentation_study.sizes()
+    out = args.out or default_out(settings.name)
+    runs = args.runs or os.path.join("runs", "quality", settings.name)
+    result_path = os.path.join(out, "augmentation.json")
     total = args.total or study.total
     small_real = args.small_real or study.small_real
     seeds = args.seeds or list(study.seeds)
     epochs = args.epochs or study.classifier_epochs
     gan_epochs = args.gan_epochs or settings.epochs["ccgan"]
 
-    gan = train_ccgan(settings, gan_epochs, args.runs, seed=seeds[0])
-    gan_seconds = training.logged_seconds(os.path.join(args.runs, "ccgan"))  # all (resumed) fits
+    gan = train_ccgan(settings, gan_epochs, runs, seed=seeds[0])
+    gan_seconds = training.logged_seconds(os.path.join(runs, "ccgan"))  # all (resumed) fits
     # The real pool is the whole training set: the study draws `total` images from it per set.
     real_images, real_labels = data.load_mnist("train")
     test_images, test_labels = data.load_mnist("test")
@@ -83,7 +86,7 @@ def main():
         real_fractions=args.fractions, small_real=small_real, seeds=seeds, epochs=epochs)
     study_seconds = time.perf_counter() - start
 
-    os.makedirs(args.out, exist_ok=True)
+    os.makedirs(out, exist_ok=True)
     result = {"settings": {"setting": settings.name, "quick": settings.quick, "total": total,
                            "small_real": small_real,
                            "real_fractions": args.fractions, "seeds": seeds,
@@ -93,9 +96,8 @@ def main():
               "machine": platform.machine(), "gan_seconds": round(gan_seconds, 1),
               "study_seconds": round(study_seconds, 1), "records": records,
               "summary": augmentation_study.summarise_study(records)}
-    with open(result_path, "w") as f:
-        json.dump(result, f, indent=1)
-    plot_path = os.path.join(args.out, "augmentation.png")
+    results.write_json(result_path, result)
+    plot_path = os.path.join(out, "augmentation.png")
     augmentation_study.plot_study(
         records, path=plot_path,
         title=f"Classifiers tested on {len(test_images):,} real MNIST digits")

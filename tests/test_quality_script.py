@@ -28,3 +28,16 @@ def test_a_quick_run_writes_beside_its_checkpoints_not_into_the_shipped_table(
     assert row["model"] == "ppca" and 1 <= row["classifier_score"] <= 10
     assert (results.FOLDER / "ppca.json").read_bytes() == shipped
     assert "| ppca |" in capsys.readouterr().out
+
+
+def test_a_quick_augmentation_study_leaves_the_shipped_one_alone(tmp_path, monkeypatch):
+    augmentation = load("augmentation")
+    shipped = (results.FOLDER / "augmentation.json").read_bytes()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GANKIT_QUICK", "1")
+    monkeypatch.setattr(sys, "argv", ["augmentation.py", "--quick", "--seeds", "0"])
+    augmentation.main()
+    study = json.loads((tmp_path / "runs" / "quality-quick" / "augmentation.json").read_text())
+    assert study["settings"]["setting"] == "quick" and study["records"]
+    assert (tmp_path / "runs" / "quality" / "quick" / "ccgan" / "checkpoint").is_dir()
+    assert (results.FOLDER / "augmentation.json").read_bytes() == shipped
