@@ -46,6 +46,9 @@ LEVERS = {
     "half-b64-wide-d": ("halved generator, the kit's discriminator (64-128), batch 64",
                         {"generator": HALF["generator"]}, 64),
     "half-b64-hinge": ("halved, batch 64, hinge loss", {**HALF, "loss": "hinge"}, 64),
+    "half-b64-wide-d-ls": ("the recipe (half-b64-wide-d) with one-sided label smoothing 0.1 "
+                           "(the discriminator's target for real digits is 0.9)",
+                           {"generator": HALF["generator"], "label_smoothing": 0.1}, 64),
     "half-sim": ("halved, batch 256, simultaneous update (one generator pass per step)",
                  {**HALF, "update": "simultaneous"}, 256),
     "half-b64-sim": ("halved, batch 64, simultaneous update (one generator pass per step)",
