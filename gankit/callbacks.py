@@ -199,12 +199,11 @@ class AverageBatchNorm(keras.callbacks.Callback):
     ``keras.callbacks.SwapEMAWeights`` puts the average of the generator's weights in place at
     each epoch's end, and ``fit`` ends with it; but the generator's ``BatchNormalization``
     layers still hold the moving mean and variance of the weights being trained, which the
-    average does not reproduce (the DCGAN recipe's averaged generator after 4 epochs scored 6.41
-    with them, 7.10 with statistics of its own). Placed after ``SwapEMAWeights``, at each
-    epoch's end and at the end of ``fit`` this sets them to the statistics of one batch of ``n``
-    images drawn by the averaged generator (latent vectors from ``seed``, balanced labels for a
-    conditional one); when the next epoch starts it puts the trained weights' statistics back,
-    so training and its checkpoints never see them.
+    average does not reproduce, and its samples are worse for it. Placed after
+    ``SwapEMAWeights``, at each epoch's end and at the end of ``fit`` this sets them to the
+    statistics of one batch of ``n`` images drawn by the averaged generator (latent vectors
+    from ``seed``, balanced labels for a conditional one); when the next epoch starts it puts
+    the trained weights' statistics back, so training and its checkpoints never see them.
     """
 
     def __init__(self, n=2048, seed=0):
