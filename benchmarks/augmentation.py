@@ -25,7 +25,7 @@ import keras
 
 from gankit import config, data, recipes, results, training
 from gankit.studies import augmentation as augmentation_study
-from quality import default_out, device_name
+from quality import default_out, default_runs, device_name
 
 
 def train_ccgan(settings, epochs, runs_dir, seed):
@@ -66,7 +66,7 @@ def main():
         os.environ["GANKIT_QUICK"] = "1"
     settings, study = config.settings(), augmentation_study.sizes()
     out = args.out or default_out(settings.name)
-    runs = args.runs or os.path.join("runs", "quality", settings.name)
+    runs = args.runs or default_runs(settings.name)
     result_path = os.path.join(out, "augmentation.json")
     total = args.total or study.total
     small_real = args.small_real or study.small_real

@@ -111,6 +111,11 @@ def default_out(setting):
         setting, os.path.join("runs", f"quality-{setting}"))
 
 
+def default_runs(setting):
+    """Where a setting's checkpoints go (``augmentation.py`` shares them)."""
+    return os.path.join("runs", "quality", setting)
+
+
 def fmt(value, digits=3):
     if value is None:
         return "-"
@@ -161,7 +166,7 @@ def main():
     settings = config.settings()
     print(config.describe())
     out = args.out or default_out(settings.name)
-    runs = args.runs or os.path.join("runs", "quality", settings.name)
+    runs = args.runs or default_runs(settings.name)
     if args.export and (settings.name != "full" or args.epochs):
         parser.error("--export ships the full setting's generators: run it with "
                      "GANKIT_SETTING=full and without --epochs.")
