@@ -5,14 +5,16 @@
     python benchmarks/recipe_levers.py --table                  # the saved rows only
 
 Each lever is a set of recipe overrides (``gankit.recipes.make_gan``; ``"dtype_policy"`` builds
-the networks under that Keras dtype policy) and a batch size. It
+the networks under that Keras dtype policy) and a batch size, applied to the recipe as it was
+before the DCGAN's generator was averaged (``BEFORE_AVERAGE``). It
 trains the DCGAN (or, with ``--model ccgan``, the CCGAN) on all 60,000 MNIST digits for
 ``--epochs`` epochs, then scores ``n_samples`` samples of the setting (10,000 outside quick
 mode) with the kit's evaluator. Every finished row goes into
 ``gankit/results/recipe_levers.json`` (``benchmarks/results`` links there), keyed by model,
 lever, epochs and backend, so a rerun skips it; training runs are checkpointed under
-``runs/levers/``, so an interrupted lever resumes. Each row keeps the load average around its
-training: its speed is the lever's own only on an otherwise idle machine
+``runs/levers/``, so an interrupted lever resumes and a larger ``--epochs`` continues it
+(``--epochs 4``, then ``8``, ... gives one row per stage of one run). Each row keeps the load
+average around its training: its speed is the lever's own only on an otherwise idle machine
 (``benchmarks/train_speed.py`` measures speed alone, in a few minutes).
 """
 
@@ -58,16 +60,26 @@ LEVERS = {
     "half-b64-sim-bf16": ("halved, batch 64, simultaneous update, bfloat16 compute",
                           {**HALF, "update": "simultaneous", "dtype_policy": "mixed_bfloat16"},
                           64),
+    "half-b64-wide-d-ema": ("the recipe (half-b64-wide-d) with the generator's weights averaged "
+                            "(EMA, momentum 0.999, batch-norm statistics of the average)",
+                            {"generator": HALF["generator"], "ema_momentum": 0.999}, 64),
+    "half-b64-wide-d-bf16": ("the recipe (half-b64-wide-d) computing in bfloat16 (Keras's "
+                             "mixed_bfloat16 policy; the weights stay float32)",
+                             {"generator": HALF["generator"], "dtype_policy": "mixed_bfloat16"},
+                             64),
     "half-b64-ema": ("halved, batch 64, the generator's weights averaged (EMA, momentum 0.999)",
                      {**HALF, "ema_momentum": 0.999}, 64),
 }
 PATH = results.FOLDER / "recipe_levers.json"
+# The levers change the recipe as it was before the DCGAN's generator was averaged: a lever
+# averages the generator's weights only if it says so ("ema_momentum").
+BEFORE_AVERAGE = {"ema_momentum": None}
 
 
 def make_lever_gan(model, name, seed=0):
     """The compiled GAN of a lever: ``recipes.make_gan`` with its overrides, the networks built
     under the lever's Keras dtype policy (``"dtype_policy"``, e.g. ``"mixed_bfloat16"``) if any."""
-    overrides = dict(LEVERS[name][1])
+    overrides = {**BEFORE_AVERAGE, **LEVERS[name][1]}
     policy = overrides.pop("dtype_policy", None)
     previous = keras.config.dtype_policy()
     if policy:

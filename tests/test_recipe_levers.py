@@ -18,6 +18,8 @@ def test_every_lever_is_a_recipe_that_builds(levers):
         assert batch_size >= 1 and what
         policy = overrides.get("dtype_policy", "float32")
         assert gan.generator.dtype_policy.name == policy, name
+        # a lever changes the recipe as it was before the average: it averages only if it says so
+        assert gan.g_optimizer.use_ema == ("ema_momentum" in overrides), name
     assert keras.config.dtype_policy().name == "float32", "the global policy is restored"
 
 
