@@ -86,7 +86,8 @@ def main(argv=None):
                    "backend": keras.backend.backend(), "seconds": round(total, 1),
                    "slowest_cells": {k: round(v, 1) for k, v in slowest.items()},
                    "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
-                   "cpu_count": os.cpu_count(), "machine": platform.machine()}
+                   "cpu_count": os.cpu_count(), "machine": platform.machine(),
+                   "processor": config.processor()}
             results.save_row(out, row, key=lambda r: (r["notebook"], r["setting"], r["backend"]),
                              sort=True)
             print(f"{path.stem}: {total / 60:.1f} min ({row['setting']}, {row['backend']})")

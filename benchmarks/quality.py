@@ -91,7 +91,8 @@ def write_result(kind, samples, labels, info, out_dir):
     start = time.perf_counter()
     scores = score_images(samples, labels=labels)
     row = {"model": kind, **info, "n_samples": len(samples), "backend": keras.backend.backend(),
-           "device": device_name(), "machine": platform.machine(), **scores,
+           "device": device_name(), "machine": platform.machine(),
+           "processor": config.processor(), **scores,
            "score_seconds": round(time.perf_counter() - start, 1)}
     os.makedirs(out_dir, exist_ok=True)
     with open(os.path.join(out_dir, f"{kind}.json"), "w") as f:

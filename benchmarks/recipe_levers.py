@@ -67,6 +67,37 @@ LEVERS = {
                              "mixed_bfloat16 policy; the weights stay float32)",
                              {"generator": HALF["generator"], "dtype_policy": "mixed_bfloat16"},
                              64),
+    "half-b64-wide-d-k10": ("the recipe (half-b64-wide-d) conditioned on 10 k-means clusters "
+                            "of the training images (no labels); samples drawn with the "
+                            "clusters' frequencies",
+                            {"generator": HALF["generator"], "clusters": 10}, 64),
+    "half-b64-wide-d-k30": ("the recipe (half-b64-wide-d) conditioned on 30 k-means clusters "
+                            "of the training images (no labels); samples drawn with the "
+                            "clusters' frequencies",
+                            {"generator": HALF["generator"], "clusters": 30}, 64),
+    "half-b64-wide-d-k100": ("the recipe (half-b64-wide-d) conditioned on 100 k-means "
+                             "clusters of the training images (no labels); samples drawn with "
+                             "the clusters' frequencies",
+                             {"generator": HALF["generator"], "clusters": 100}, 64),
+    "half-b64-wide-d-k300": ("the recipe (half-b64-wide-d) conditioned on 300 k-means "
+                             "clusters of the training images (no labels); samples drawn with "
+                             "the clusters' frequencies",
+                             {"generator": HALF["generator"], "clusters": 300}, 64),
+    "half-b64-wide-d-k10-ema": ("the recipe (half-b64-wide-d-ema: the generator averaged) "
+                                "conditioned on 10 k-means clusters of the training images (no "
+                                "labels); samples drawn with the clusters' frequencies",
+                                {"generator": HALF["generator"], "clusters": 10,
+                                 "ema_momentum": 0.999}, 64),
+    "half-b64-wide-d-k30-ema": ("the recipe (half-b64-wide-d-ema: the generator averaged) "
+                                "conditioned on 30 k-means clusters of the training images (no "
+                                "labels); samples drawn with the clusters' frequencies",
+                                {"generator": HALF["generator"], "clusters": 30,
+                                 "ema_momentum": 0.999}, 64),
+    "half-b64-wide-d-k100-ema": ("the recipe (half-b64-wide-d-ema: the generator averaged) "
+                                 "conditioned on 100 k-means clusters of the training images "
+                                 "(no labels); samples drawn with the clusters' frequencies",
+                                 {"generator": HALF["generator"], "clusters": 100,
+                                  "ema_momentum": 0.999}, 64),
     "half-b64-ema": ("halved, batch 64, the generator's weights averaged (EMA, momentum 0.999)",
                      {**HALF, "ema_momentum": 0.999}, 64),
 }
@@ -78,9 +109,19 @@ BEFORE_AVERAGE = {"ema_momentum": None}
 
 def make_lever_gan(model, name, seed=0):
     """The compiled GAN of a lever: ``recipes.make_gan`` with its overrides, the networks built
-    under the lever's Keras dtype policy (``"dtype_policy"``, e.g. ``"mixed_bfloat16"``) if any."""
+    under the lever's Keras dtype policy (``"dtype_policy"``, e.g. ``"mixed_bfloat16"``) if any.
+    A DCGAN lever with ``"clusters": k`` is the DCGAN recipe's networks and settings made
+    conditional on ``k`` classes (the CCGAN's projection discriminator): ``run_lever`` trains
+    it on cluster indices (``cluster_indices``) instead of digit labels."""
     overrides = {**BEFORE_AVERAGE, **LEVERS[name][1]}
     policy = overrides.pop("dtype_policy", None)
+    clusters = overrides.pop("clusters", None)
+    if clusters:
+        if model != "dcgan":
+            raise ValueError(f"Lever {name!r} conditions the DCGAN on clusters: use --model dcgan.")
+        dcgan = recipes.RECIPES["dcgan"]
+        overrides = {"label_smoothing": dcgan["label_smoothing"], **overrides}
+        model, overrides["num_classes"] = "ccgan", clusters
     previous = keras.config.dtype_policy()
     if policy:
         keras.config.set_dtype_policy(policy)
@@ -88,6 +129,25 @@ def make_lever_gan(model, name, seed=0):
         return recipes.make_gan(model, seed=seed, **overrides)
     finally:
         keras.config.set_dtype_policy(previous)
+
+
+def cluster_indices(images, k, seed=0):
+    """Unsupervised classes of ``images`` (``uint8 (N, 28, 28)``): k-means (scikit-learn) on
+    their first 50 principal components. Returns ``(indices int32 (N,) in 0..k-1, the
+    clusters' frequencies float (k,))``; the digit labels are not used."""
+    from sklearn.cluster import KMeans
+    from sklearn.decomposition import PCA
+
+    pixels = images.reshape(len(images), -1).astype("float32") / 255
+    features = PCA(50, random_state=seed).fit_transform(pixels)
+    indices = KMeans(k, n_init=4, random_state=seed).fit_predict(features).astype("int32")
+    return indices, np.bincount(indices, minlength=k) / len(indices)
+
+
+def cluster_purity(indices, labels):
+    """The share of images whose label is the most common label of their cluster, in [0, 1]."""
+    return sum(np.bincount(labels[indices == c]).max()
+               for c in np.unique(indices)) / len(indices)
 
 
 def run_lever(model, name, epochs, settings, runs_dir, seed=0):
@@ -100,15 +160,25 @@ def run_lever(model, name, epochs, settings, runs_dir, seed=0):
     load_before = os.getloadavg()[0]
     gan = make_lever_gan(model, name, seed=seed)
     run_dir = os.path.join(runs_dir, f"{model}-{name}-{keras.backend.backend()}")
-    training.train(gan, data.to_model_range(images), labels if gan.conditional else None,
+    clusters = overrides.get("clusters")
+    if clusters:  # unsupervised classes: trained on, and sampled with their frequencies
+        train_labels, frequencies = cluster_indices(images, clusters, seed=seed)
+    else:
+        train_labels = labels if gan.conditional else None
+    training.train(gan, data.to_model_range(images), train_labels,
                    epochs=epochs, batch_size=batch_size, out_dir=run_dir,
                    sample_every=max(1, epochs), show=False, verbose=2,
                    run={"lever": name, "recipe": model, "seed": seed})
     seconds = training.logged_seconds(run_dir)
     n = settings.n_samples
-    sample_labels = (np.arange(n) % 10).astype("uint8") if gan.conditional else None
+    if clusters:  # clusters drawn with their frequencies; scored as an unconditional GAN
+        generate_labels = np.random.default_rng(seed).choice(clusters, size=n, p=frequencies)
+        score_labels = None
+    else:
+        generate_labels = score_labels = ((np.arange(n) % 10).astype("uint8")
+                                          if gan.conditional else None)
     start = time.perf_counter()
-    scores = score_images(gan.generate(n, seed=seed, labels=sample_labels), labels=sample_labels)
+    scores = score_images(gan.generate(n, seed=seed, labels=generate_labels), labels=score_labels)
     keep = ("classifier_score", "frechet_distance", "recognisable_fraction", "covered",
             "conditional_accuracy")
     return {"model": model, "lever": name, "what": what, "overrides": overrides,
@@ -120,21 +190,28 @@ def run_lever(model, name, epochs, settings, runs_dir, seed=0):
             # the 1-minute load average before and after training: far above the core count,
             # other work shared the CPU and images_per_second is not the lever's own speed
             "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
-            "cpu_count": os.cpu_count(),
+            "cpu_count": os.cpu_count(), "processor": config.processor(),
             "n_samples": n, "score_seconds": round(time.perf_counter() - start, 1),
-            **{k: scores[k] for k in keep if k in scores}}
+            **{k: scores[k] for k in keep if k in scores},
+            # the share of images whose digit is their cluster's most common one (the labels
+            # are read for this number only)
+            **({"cluster_purity": round(cluster_purity(train_labels, labels), 3)}
+               if clusters else {})}
 
 
 def format_table(rows):
     """The rows as a Markdown table; "load" is the highest 1-minute load average around the
-    training (above the row's ``cpu_count``, other work shared the CPU: "-" where not kept)."""
-    lines = ["| model | lever | batch | epochs | train s | images/s | load | score | Fréchet | "
-             "recognisable | cond. acc. |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+    training (above the row's ``cpu_count``, other work shared the CPU: "-" where not kept),
+    "CPU" the processor's model ("-" where not kept)."""
+    lines = ["| model | lever | batch | epochs | train s | images/s | load | CPU | score | "
+             "Fréchet | recognisable | cond. acc. |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         accuracy = r.get("conditional_accuracy")
         load = f"{max(r['load_average']):.1f}" if r.get("load_average") else "-"
         lines.append(f"| {r['model']} | {r['lever']} | {r['batch_size']} | {r['epochs']} | "
                      f"{r['train_seconds']:.0f} | {r['images_per_second']:,} | {load} | "
+                     f"{r.get('processor', '-')} | "
                      f"{r['classifier_score']:.2f} | {r['frechet_distance']:.1f} | "
                      f"{r['recognisable_fraction']:.3f} | "
                      f"{'-' if accuracy is None else f'{accuracy:.3f}'} |")

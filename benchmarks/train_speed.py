@@ -7,7 +7,8 @@
 
 Each model trains for ``--epochs`` epochs on random images of MNIST's shape through the same
 ``GAN.fit`` the notebooks use (``gankit.recipes.make_gan``: the recipe the settings train, at
-the full setting's batch size for that model unless ``--batch-size`` says otherwise); the
+the full setting's batch size for that model unless ``--batch-size`` says otherwise, with the
+callbacks of its moving average if it has one, ``gankit.training.average_callbacks``); the
 first epoch (compilation, warm-up) is excluded and the median of the others is reported as
 seconds per epoch and images per second. ``tutorial`` (TensorFlow only) is TensorFlow's
 DCGAN tutorial as published: its networks, Adam(1e-4), batch 256 and its own step, which
@@ -22,14 +23,13 @@ comes from a file.
 
 import argparse
 import os
-import platform
 import statistics
 from pathlib import Path
 
 import numpy as np
 import keras
 
-from gankit import callbacks, config, recipes, results
+from gankit import callbacks, config, recipes, results, training
 from quality import device_name
 
 PATH = results.FOLDER / "train_speed.json"
@@ -113,13 +113,15 @@ def tutorial_dcgan():
 
 def format_table(rows):
     """The rows as a Markdown table; "load" is the highest 1-minute load average around the row
-    (well above ``cpu_count``, other work shared the machine)."""
-    lines = ["| backend | device | model | batch | images | s per epoch | images per s | load |",
-             "|---|---|---|---|---|---|---|---|"]
+    (well above ``cpu_count``, other work shared the machine), "CPU" the processor's model ("-"
+    where not kept)."""
+    lines = ["| backend | device | model | batch | images | s per epoch | images per s | load | "
+             "CPU |", "|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         lines.append(f"| {r['backend']} (Keras {r['keras']}) | {r['device']} | {r['model']} | "
                      f"{r['batch_size']} | {r['images']:,} | {r['seconds_per_epoch']:.2f} | "
-                     f"{r['images_per_second']:,} | {max(r['load_average']):.1f} |")
+                     f"{r['images_per_second']:,} | {max(r['load_average']):.1f} | "
+                     f"{r.get('processor', '-')} |")
     return "\n".join(lines)
 
 
@@ -143,7 +145,7 @@ def main(argv=None):
         parser.error("--epochs must be at least 2 (the first one is warm-up).")
     x = np.random.default_rng(0).uniform(-1, 1, (args.images, 28, 28, 1)).astype("float32")
     print(f"backend {keras.backend.backend()}, device {device_name()}, "
-          f"{platform.processor() or platform.machine()}, {args.images:,} images")
+          f"{config.processor()}, {args.images:,} images")
     print(f"| model | batch | s per epoch (median of {args.epochs - 1}) | images per s |")
     print("|---|---|---|---|")
     if "tutorial" in args.models and keras.backend.backend() != "tensorflow":
@@ -160,8 +162,10 @@ def main(argv=None):
         else:
             batch_size = args.batch_size or config.FULL.batch_size[kind]
             gan = recipes.make_gan(kind)
+            # the moving average's callbacks too, as in every training run of the settings
             gan.fit(x, labels if gan.conditional else None, batch_size=batch_size,
-                    epochs=args.epochs, verbose=0, callbacks=[timer])
+                    epochs=args.epochs, verbose=0,
+                    callbacks=[timer, *training.average_callbacks(gan)])
         seconds = statistics.median(timer.times[1:])
         speed[kind] = args.images / seconds
         print(f"| {kind} | {batch_size} | {seconds:.2f} | {speed[kind]:,.0f} |", flush=True)
@@ -169,6 +173,7 @@ def main(argv=None):
                   "batch_size": batch_size, "images": args.images, "epochs": args.epochs,
                   "seconds_per_epoch": round(seconds, 2), "images_per_second": round(speed[kind]),
                   "keras": keras.__version__, "cpu_count": os.cpu_count(),
+                  "processor": config.processor(),
                   "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)]},
                  path=Path(args.out))
     if "tutorial" in speed:

@@ -16,6 +16,7 @@ Introduced in notebook 00.
 
 import dataclasses
 import os
+import platform
 
 SETTING_ENV = "GANKIT_SETTING"
 QUICK_ENV = "GANKIT_QUICK"
@@ -155,6 +156,17 @@ def runs_dir():
     survives a disconnect.
     """
     return os.environ.get(RUNS_ENV) or "runs"
+
+
+def processor():
+    """The CPU's model name (``/proc/cpuinfo`` on Linux, else ``platform.processor()``), e.g.
+    ``"AMD EPYC"``: result rows keep it, as run times depend on it."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            names = [line.split(":", 1)[1].strip() for line in f if line.startswith("model name")]
+    except OSError:
+        names = []
+    return names[0] if names else (platform.processor() or platform.machine())
 
 
 def describe():

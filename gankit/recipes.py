@@ -44,10 +44,11 @@ RECIPES = {
 }
 
 
-def make_gan(model, seed=0, corruption=None, **overrides):
+def make_gan(model, seed=0, corruption=None, num_classes=None, **overrides):
     """Build and compile the recommended GAN for ``model`` (``vanilla``, ``dcgan``, ``ccgan``).
 
-    ``corruption`` is passed to ``GAN`` (AmbientGAN training, notebook 05). ``overrides``
+    ``corruption`` is passed to ``GAN`` (AmbientGAN training, notebook 05). ``num_classes``:
+    the classes of a conditional recipe (default 10, the digits). ``overrides``
     replace recipe entries (``generator`` and ``discriminator``: the builders' options,
     ``learning_rate`` and ``d_learning_rate``, ``beta_1``, ``loss``, ``label_smoothing``,
     ``ema_momentum`` (a float in (0, 1): the generator's weights are averaged), ``update``
@@ -61,7 +62,10 @@ def make_gan(model, seed=0, corruption=None, **overrides):
         raise ValueError(f"Unknown recipe settings {sorted(unknown)}; "
                          f"known: {sorted(RECIPES[model])}.")
     recipe = {**RECIPES[model], **overrides}
-    gan = build(recipe, seed=seed, corruption=corruption, name=f"{model}_gan")
+    if num_classes is not None and not recipe["conditional"]:
+        raise ValueError(f"num_classes is for a conditional recipe; {model!r} is unconditional.")
+    gan = build(recipe, seed=seed, corruption=corruption, name=f"{model}_gan",
+                num_classes=num_classes)
     momentum = recipe.get("ema_momentum")
     if momentum is not None and not 0 < momentum < 1:
         raise ValueError(f"ema_momentum must lie strictly between 0 and 1 (0.999 averages about "
@@ -74,15 +78,18 @@ def make_gan(model, seed=0, corruption=None, **overrides):
     return gan
 
 
-def build(recipe, seed=0, corruption=None, name=None):
+def build(recipe, seed=0, corruption=None, name=None, num_classes=None):
     """The untrained, uncompiled ``GAN`` of a recipe dict (a ``RECIPES`` entry, or one stored
-    in a provenance record of ``gankit.pretrained``): its networks only."""
-    conditional = ({"num_classes": NUM_CLASSES, "conditioning": recipe["conditioning"]}
+    in a provenance record of ``gankit.pretrained``): its networks only. ``num_classes`` (a
+    conditional recipe's; default 10, the digits)."""
+    num_classes = (num_classes or NUM_CLASSES) if recipe["conditional"] else None
+    conditional = ({"num_classes": num_classes, "conditioning": recipe["conditioning"]}
                    if recipe["conditional"] else {})
     generator, discriminator = models.build_pair(
         recipe["builder"], generator_options=recipe.get("generator"),
         discriminator_options=recipe.get("discriminator"), **conditional)
-    return GAN(generator, discriminator, seed=seed, corruption=corruption, name=name)
+    return GAN(generator, discriminator, num_classes=num_classes, seed=seed,
+               corruption=corruption, name=name)
 
 
 from gankit.training import save_samples, train  # noqa: E402,F401  (kept: older code calls recipes.train)

@@ -48,12 +48,8 @@ def train(gan, images, labels=None, epochs=1, batch_size=256, out_dir=None, samp
         os.makedirs(out_dir, exist_ok=True)
         cbs += [callbacks.Checkpoint(os.path.join(out_dir, "checkpoint"), run=run, resume=resume),
                 keras.callbacks.CSVLogger(os.path.join(out_dir, "log.csv"), append=True)]
-    if getattr(gan.g_optimizer, "use_ema", False):
-        # The checkpoint above saves the weights being trained; from here to the next epoch the
-        # generator holds its moving average, which the grids show and fit keeps at the end.
-        # Its batch-norm statistics are recomputed for it (and the trained ones kept apart).
-        cbs += [keras.callbacks.SwapEMAWeights(swap_on_epoch=True), callbacks.AverageBatchNorm()]
-    cbs += [grid, curve, *extra_callbacks]
+    # After the checkpoint above (which saves the weights being trained): the moving average.
+    cbs += [*average_callbacks(gan), grid, curve, *extra_callbacks]
     history = gan.fit(images, labels, batch_size=batch_size, epochs=epochs, callbacks=cbs,
                       verbose=verbose)
     if out_dir and curve.epochs:
@@ -63,6 +59,18 @@ def train(gan, images, labels=None, epochs=1, batch_size=256, out_dir=None, samp
                                      title=f"{gan.name} samples",
                                      path=os.path.join(out_dir, "samples.png")))
     return history, grid, curve
+
+
+def average_callbacks(gan):
+    """The callbacks that make a GAN's generator its moving average between epochs: none for a
+    generator optimizer without ``use_ema``. With it, from each epoch's end to the next epoch
+    the generator holds the average (``keras.callbacks.SwapEMAWeights``), which sample grids
+    show and ``fit`` keeps at the end, with batch-norm statistics recomputed for it
+    (``callbacks.AverageBatchNorm``; the trained ones are kept apart). Callbacks that save the
+    weights being trained (``callbacks.Checkpoint``) go before these in the list."""
+    if not getattr(gan.g_optimizer, "use_ema", False):
+        return []
+    return [keras.callbacks.SwapEMAWeights(swap_on_epoch=True), callbacks.AverageBatchNorm()]
 
 
 def logged_seconds(out_dir):

@@ -1,6 +1,7 @@
 """The settings: one switch (GANKIT_SETTING, with GANKIT_QUICK as a synonym), read in one place."""
 
 import dataclasses
+import platform
 
 import pytest
 
@@ -99,3 +100,17 @@ def test_runs_dir_follows_its_variable(monkeypatch):
     assert config.runs_dir() == "runs"
     monkeypatch.setenv("GANKIT_RUNS_DIR", "/content/drive/MyDrive/gankit-runs")
     assert config.runs_dir() == "/content/drive/MyDrive/gankit-runs"
+
+
+def test_processor_names_the_cpu_or_falls_back_to_platform(monkeypatch):
+    name = config.processor()
+    assert isinstance(name, str) and name
+    real_open = open
+
+    def no_cpuinfo(path, *args, **kwargs):
+        if str(path) == "/proc/cpuinfo":
+            raise OSError("no such file")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", no_cpuinfo)
+    assert config.processor() == (platform.processor() or platform.machine())

@@ -122,3 +122,9 @@ def test_recipe_option_sets_the_generator_average_only():
 def test_recipe_refuses_a_momentum_outside_zero_one(momentum):
     with pytest.raises(ValueError, match="ema_momentum must lie strictly between 0 and 1"):
         recipes.make_gan("vanilla", ema_momentum=momentum)
+
+
+def test_average_callbacks_only_for_an_averaged_generator():
+    assert training.average_callbacks(tiny_ema_gan(None)) == []
+    kinds = [type(c) for c in training.average_callbacks(tiny_ema_gan(0.5))]
+    assert kinds == [keras.callbacks.SwapEMAWeights, callbacks.AverageBatchNorm]

@@ -21,3 +21,20 @@ def test_rows_are_written_and_replaced(tmp_path, capsys):
     speed.main(["--table", "--out", str(out)])
     table = capsys.readouterr().out.splitlines()
     assert len(table) == 2 + len(rows) and "| vanilla | 128 | 256 |" in table[2]
+
+
+def test_an_averaged_recipe_is_timed_with_its_average(tmp_path, monkeypatch):
+    speed = load("train_speed")
+    timed = []
+    average_callbacks = speed.training.average_callbacks
+
+    def recording(gan):
+        found = average_callbacks(gan)
+        timed.append((gan.name, len(found)))
+        return found
+
+    monkeypatch.setattr(speed.training, "average_callbacks", recording)
+    monkeypatch.setitem(speed.recipes.RECIPES["vanilla"], "ema_momentum", 0.9)
+    speed.main(["--models", "vanilla", "--images", "256", "--epochs", "2",
+                "--out", str(tmp_path / "speed.json")])
+    assert timed == [("vanilla_gan", 2)]
