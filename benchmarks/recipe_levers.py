@@ -67,40 +67,23 @@ LEVERS = {
                              "mixed_bfloat16 policy; the weights stay float32)",
                              {"generator": HALF["generator"], "dtype_policy": "mixed_bfloat16"},
                              64),
-    "half-b64-wide-d-k10": ("the recipe (half-b64-wide-d) conditioned on 10 k-means clusters "
-                            "of the training images (no labels); samples drawn with the "
-                            "clusters' frequencies",
-                            {"generator": HALF["generator"], "clusters": 10}, 64),
-    "half-b64-wide-d-k30": ("the recipe (half-b64-wide-d) conditioned on 30 k-means clusters "
-                            "of the training images (no labels); samples drawn with the "
-                            "clusters' frequencies",
-                            {"generator": HALF["generator"], "clusters": 30}, 64),
-    "half-b64-wide-d-k100": ("the recipe (half-b64-wide-d) conditioned on 100 k-means "
-                             "clusters of the training images (no labels); samples drawn with "
-                             "the clusters' frequencies",
-                             {"generator": HALF["generator"], "clusters": 100}, 64),
-    "half-b64-wide-d-k300": ("the recipe (half-b64-wide-d) conditioned on 300 k-means "
-                             "clusters of the training images (no labels); samples drawn with "
-                             "the clusters' frequencies",
-                             {"generator": HALF["generator"], "clusters": 300}, 64),
-    "half-b64-wide-d-k10-ema": ("the recipe (half-b64-wide-d-ema: the generator averaged) "
-                                "conditioned on 10 k-means clusters of the training images (no "
-                                "labels); samples drawn with the clusters' frequencies",
-                                {"generator": HALF["generator"], "clusters": 10,
-                                 "ema_momentum": 0.999}, 64),
-    "half-b64-wide-d-k30-ema": ("the recipe (half-b64-wide-d-ema: the generator averaged) "
-                                "conditioned on 30 k-means clusters of the training images (no "
-                                "labels); samples drawn with the clusters' frequencies",
-                                {"generator": HALF["generator"], "clusters": 30,
-                                 "ema_momentum": 0.999}, 64),
-    "half-b64-wide-d-k100-ema": ("the recipe (half-b64-wide-d-ema: the generator averaged) "
-                                 "conditioned on 100 k-means clusters of the training images "
-                                 "(no labels); samples drawn with the clusters' frequencies",
-                                 {"generator": HALF["generator"], "clusters": 100,
-                                  "ema_momentum": 0.999}, 64),
     "half-b64-ema": ("halved, batch 64, the generator's weights averaged (EMA, momentum 0.999)",
                      {**HALF, "ema_momentum": 0.999}, 64),
 }
+
+
+def clustered(k, averaged=False):
+    """The lever of the recipe pair conditioned on ``k`` k-means clusters (``run_lever``)."""
+    base = "half-b64-wide-d-ema: the generator averaged" if averaged else "half-b64-wide-d"
+    what = (f"the recipe ({base}) conditioned on {k} k-means clusters of the training images "
+            "(no labels); samples drawn with the clusters' frequencies")
+    overrides = {"generator": HALF["generator"], "clusters": k,
+                 **({"ema_momentum": 0.999} if averaged else {})}
+    return what, overrides, 64
+
+
+LEVERS.update({f"half-b64-wide-d-k{k}": clustered(k) for k in (10, 30, 100, 300)})
+LEVERS.update({f"half-b64-wide-d-k{k}-ema": clustered(k, averaged=True) for k in (10, 30, 100)})
 PATH = results.FOLDER / "recipe_levers.json"
 # The levers change the recipe as it was before the DCGAN's generator was averaged: a lever
 # averages the generator's weights only if it says so ("ema_momentum").
