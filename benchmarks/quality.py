@@ -61,15 +61,25 @@ def run_gan(kind, epochs, settings, runs_dir, seed):
     keras.utils.set_random_seed(seed)
     gan = recipes.make_gan(kind, seed=seed)
     run_dir = os.path.join(runs_dir, kind)
-    training.train(gan, data.to_model_range(images), labels if gan.conditional else None,
+    x = data.to_model_range(images)
+    start = time.perf_counter()
+    if gan.clusters is not None:  # k-means on the training images (fit would do it too)
+        gan.clusters.fit(x)
+    cluster_seconds = time.perf_counter() - start
+    training.train(gan, x, labels if gan.conditional else None,
                   epochs=epochs, batch_size=settings.batch_size[kind], out_dir=run_dir,
                   sample_every=max(1, epochs), show=False, verbose=2)
     n = settings.n_samples
     sample_labels = (np.arange(n) % 10).astype("uint8") if gan.conditional else None
     samples = gan.generate(n, seed=seed, labels=sample_labels)
-    info = {"epochs": epochs, "train_seconds": round(training.logged_seconds(run_dir), 1),
+    # train_seconds: the epochs (of every session of a resumed run) and the clustering
+    info = {"epochs": epochs,
+            "train_seconds": round(training.logged_seconds(run_dir) + cluster_seconds, 1),
             "n_train": len(images), "batch_size": settings.batch_size[kind],
             "recipe": recipes.RECIPES[kind], "setting": settings.name, "seed": seed}
+    if gan.clusters is not None:  # the labels are read for the purity only
+        info.update(cluster_seconds=round(cluster_seconds, 1),
+                    cluster_purity=round(gan.clusters.purity(images, labels), 3))
     return gan, samples, sample_labels, info
 
 

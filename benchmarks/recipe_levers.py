@@ -6,7 +6,8 @@
 
 Each lever is a set of recipe overrides (``gankit.recipes.make_gan``; ``"dtype_policy"`` builds
 the networks under that Keras dtype policy) and a batch size, applied to the recipe as it was
-before the DCGAN's generator was averaged (``BEFORE_AVERAGE``). It
+before the DCGAN's generator was averaged and trained on clusters, with the 64-128
+discriminator and the alternating update (``BEFORE``). It
 trains the DCGAN (or, with ``--model ccgan``, the CCGAN) on all 60,000 MNIST digits for
 ``--epochs`` epochs, then scores ``n_samples`` samples of the setting (10,000 outside quick
 mode) with the kit's evaluator. Every finished row goes into
@@ -73,7 +74,7 @@ LEVERS = {
 
 
 def clustered(k, averaged=False):
-    """The lever of the recipe pair conditioned on ``k`` k-means clusters (``run_lever``)."""
+    """The lever of the recipe pair trained on ``k`` k-means clusters (``gankit.clusters``)."""
     base = "half-b64-wide-d-ema: the generator averaged" if averaged else "half-b64-wide-d"
     what = (f"the recipe ({base}) conditioned on {k} k-means clusters of the training images "
             "(no labels); samples drawn with the clusters' frequencies")
@@ -84,27 +85,32 @@ def clustered(k, averaged=False):
 
 LEVERS.update({f"half-b64-wide-d-k{k}": clustered(k) for k in (10, 30, 100, 300)})
 LEVERS.update({f"half-b64-wide-d-k{k}-ema": clustered(k, averaged=True) for k in (10, 30, 100)})
+SIMULTANEOUS_K100 = ("on 100 k-means clusters, the generator averaged, simultaneous update "
+                     "(one generator pass per step)")
+LEVERS.update({
+    "half-b64-sim-k100-ema": (f"halved, batch 64, {SIMULTANEOUS_K100}",
+                              {**HALF, "update": "simultaneous", "clusters": 100,
+                               "ema_momentum": 0.999}, 64),
+    "half-b64-wide-d-sim-k100-ema": (f"the recipe pair (half-b64-wide-d) {SIMULTANEOUS_K100}",
+                                     {"generator": HALF["generator"], "update": "simultaneous",
+                                      "clusters": 100, "ema_momentum": 0.999}, 64)})
 PATH = results.FOLDER / "recipe_levers.json"
-# The levers change the recipe as it was before the DCGAN's generator was averaged: a lever
-# averages the generator's weights only if it says so ("ema_momentum").
-BEFORE_AVERAGE = {"ema_momentum": None}
+# The levers change the DCGAN recipe as it was before its generator was averaged and trained on
+# clusters, with the 64-128 discriminator and the alternating update: a lever changes any of
+# these only if it says so.
+BEFORE = {"ema_momentum": None, "clusters": None, "update": "alternating",
+          "discriminator": {"filters": (64, 128), "kernel_size": 5, "dropout": 0.3}}
 
 
 def make_lever_gan(model, name, seed=0):
-    """The compiled GAN of a lever: ``recipes.make_gan`` with its overrides, the networks built
-    under the lever's Keras dtype policy (``"dtype_policy"``, e.g. ``"mixed_bfloat16"``) if any.
-    A DCGAN lever with ``"clusters": k`` is the DCGAN recipe's networks and settings made
-    conditional on ``k`` classes (the CCGAN's projection discriminator): ``run_lever`` trains
-    it on cluster indices (``cluster_indices``) instead of digit labels."""
-    overrides = {**BEFORE_AVERAGE, **LEVERS[name][1]}
+    """The compiled GAN of a lever: ``recipes.make_gan`` with its overrides (on ``BEFORE``),
+    the networks built under the lever's Keras dtype policy (``"dtype_policy"``, e.g.
+    ``"mixed_bfloat16"``) if any."""
+    overrides = {**{k: v for k, v in BEFORE.items() if k in recipes.RECIPES[model]},
+                 **LEVERS[name][1]}
     policy = overrides.pop("dtype_policy", None)
-    clusters = overrides.pop("clusters", None)
-    if clusters:
-        if model != "dcgan":
-            raise ValueError(f"Lever {name!r} conditions the DCGAN on clusters: use --model dcgan.")
-        dcgan = recipes.RECIPES["dcgan"]
-        overrides = {"label_smoothing": dcgan["label_smoothing"], **overrides}
-        model, overrides["num_classes"] = "ccgan", clusters
+    if overrides.get("clusters") and model != "dcgan":
+        raise ValueError(f"Lever {name!r} trains the DCGAN on clusters: use --model dcgan.")
     previous = keras.config.dtype_policy()
     if policy:
         keras.config.set_dtype_policy(policy)
@@ -112,25 +118,6 @@ def make_lever_gan(model, name, seed=0):
         return recipes.make_gan(model, seed=seed, **overrides)
     finally:
         keras.config.set_dtype_policy(previous)
-
-
-def cluster_indices(images, k, seed=0):
-    """Unsupervised classes of ``images`` (``uint8 (N, 28, 28)``): k-means (scikit-learn) on
-    their first 50 principal components. Returns ``(indices int32 (N,) in 0..k-1, the
-    clusters' frequencies float (k,))``; the digit labels are not used."""
-    from sklearn.cluster import KMeans
-    from sklearn.decomposition import PCA
-
-    pixels = images.reshape(len(images), -1).astype("float32") / 255
-    features = PCA(50, random_state=seed).fit_transform(pixels)
-    indices = KMeans(k, n_init=4, random_state=seed).fit_predict(features).astype("int32")
-    return indices, np.bincount(indices, minlength=k) / len(indices)
-
-
-def cluster_purity(indices, labels):
-    """The share of images whose label is the most common label of their cluster, in [0, 1]."""
-    return sum(np.bincount(labels[indices == c]).max()
-               for c in np.unique(indices)) / len(indices)
 
 
 def run_lever(model, name, epochs, settings, runs_dir, seed=0):
@@ -143,25 +130,15 @@ def run_lever(model, name, epochs, settings, runs_dir, seed=0):
     load_before = os.getloadavg()[0]
     gan = make_lever_gan(model, name, seed=seed)
     run_dir = os.path.join(runs_dir, f"{model}-{name}-{keras.backend.backend()}")
-    clusters = overrides.get("clusters")
-    if clusters:  # unsupervised classes: trained on, and sampled with their frequencies
-        train_labels, frequencies = cluster_indices(images, clusters, seed=seed)
-    else:
-        train_labels = labels if gan.conditional else None
-    training.train(gan, data.to_model_range(images), train_labels,
+    training.train(gan, data.to_model_range(images), labels if gan.conditional else None,
                    epochs=epochs, batch_size=batch_size, out_dir=run_dir,
                    sample_every=max(1, epochs), show=False, verbose=2,
                    run={"lever": name, "recipe": model, "seed": seed})
     seconds = training.logged_seconds(run_dir)
     n = settings.n_samples
-    if clusters:  # clusters drawn with their frequencies; scored as an unconditional GAN
-        generate_labels = np.random.default_rng(seed).choice(clusters, size=n, p=frequencies)
-        score_labels = None
-    else:
-        generate_labels = score_labels = ((np.arange(n) % 10).astype("uint8")
-                                          if gan.conditional else None)
-    start = time.perf_counter()
-    scores = score_images(gan.generate(n, seed=seed, labels=generate_labels), labels=score_labels)
+    sample_labels = (np.arange(n) % 10).astype("uint8") if gan.conditional else None
+    start = time.perf_counter()  # a GAN with clusters draws them itself (GAN.generate)
+    scores = score_images(gan.generate(n, seed=seed, labels=sample_labels), labels=sample_labels)
     keep = ("classifier_score", "frechet_distance", "recognisable_fraction", "covered",
             "conditional_accuracy")
     return {"model": model, "lever": name, "what": what, "overrides": overrides,
@@ -178,8 +155,8 @@ def run_lever(model, name, epochs, settings, runs_dir, seed=0):
             **{k: scores[k] for k in keep if k in scores},
             # the share of images whose digit is their cluster's most common one (the labels
             # are read for this number only)
-            **({"cluster_purity": round(cluster_purity(train_labels, labels), 3)}
-               if clusters else {})}
+            **({"cluster_purity": round(gan.clusters.purity(images, labels), 3)}
+               if gan.clusters is not None else {})}
 
 
 def format_table(rows):

@@ -7,6 +7,7 @@ The notebooks in ``notebooks/`` import it. The core, in the order a learner meet
 - ``gankit.data``        MNIST and EMNIST Letters, online or from local IDX files (``idx``)
 - ``gankit.models``      generator and discriminator builders
 - ``gankit.gan``         the ``GAN`` Keras model; its backend half in ``gankit.backend``
+- ``gankit.clusters``    k-means clusters of the images: classes without labels (the DCGAN's)
 - ``gankit.recipes``     the recommended networks and optimizers per model
 - ``gankit.training``    the training run: callbacks, checkpoints, what a run writes
 - ``gankit.callbacks``   sample grids, loss curves, epoch timing, checkpoints, NaN stop
@@ -31,9 +32,9 @@ __version__ = "0.1.0"
 _logs.quiet_tensorflow()
 
 _SUBMODULES = {
-    "analysis", "backend", "callbacks", "checkpoint", "checks", "cli", "config", "data", "evaluation", "gan",
-    "idx", "logs", "models", "plotting", "postprocess", "ppca", "recipes", "results", "studies",
-    "training",
+    "analysis", "backend", "callbacks", "checkpoint", "checks", "cli", "clusters", "config",
+    "data", "evaluation", "gan", "idx", "logs", "models", "plotting", "postprocess", "ppca",
+    "recipes", "results", "studies", "training",
 }
 # Where modules of earlier versions moved; ``from gankit import metrics`` keeps working.
 MOVED = {

@@ -202,8 +202,9 @@ class AverageBatchNorm(keras.callbacks.Callback):
     average does not reproduce, and its samples are worse for it. Placed after
     ``SwapEMAWeights``, at each epoch's end and at the end of ``fit`` this sets them to the
     statistics of one batch of ``n`` images drawn by the averaged generator (latent vectors
-    from ``seed``, balanced labels for a conditional one); when the next epoch starts it puts
-    the trained weights' statistics back, so training and its checkpoints never see them.
+    from ``seed``, labels from ``GAN.network_labels`` for a conditional one or one with
+    clusters); when the next epoch starts it puts the trained weights' statistics back, so
+    training and its checkpoints never see them.
     """
 
     def __init__(self, n=2048, seed=0):
@@ -222,10 +223,10 @@ class AverageBatchNorm(keras.callbacks.Callback):
         """Set every batch-norm layer's moving statistics to those of one batch (training mode,
         momentum 0 for that one call)."""
         gan, layers = self.model, list(self._layers())
-        z = np.random.default_rng(self.seed).standard_normal((self.n, gan.latent_dim))
-        inputs = z.astype("float32")
-        if gan.conditional:
-            inputs = [inputs, (np.arange(self.n) % gan.num_classes).astype("int32")]
+        rng = np.random.default_rng(self.seed)
+        inputs = rng.standard_normal((self.n, gan.latent_dim)).astype("float32")
+        if gan.labelled:
+            inputs = [inputs, gan.network_labels(self.n, rng)]
         momenta = [layer.momentum for layer in layers]
         try:
             for layer in layers:

@@ -73,13 +73,14 @@ def _generator_of_run(model, run_dir):
         raise checkpoint.CheckpointError(
             f"--run {run_dir}: no such folder. Give the --out folder of a finished or running "
             f"`python -m gankit train {model}`.")
-    gan, final = recipes.make_gan(model), run_dir / "generator.weights.h5"
+    # gan.weights.h5, not generator.weights.h5: a GAN with clusters needs them to sample
+    gan, final = recipes.make_gan(model), run_dir / "gan.weights.h5"
     if final.is_file():
         try:
-            gan.generator.load_weights(final)
+            gan.load_weights(final)
         except ValueError as error:
             raise checkpoint.CheckpointError(
-                f"{final} does not fit the {model} generator of the current recipe ({error}); "
+                f"{final} does not fit the {model} GAN of the current recipe ({error}); "
                 f"was the run trained as another model?") from None
         return gan, f"the final weights of {run_dir}"
     saved = checkpoint.load(run_dir / "checkpoint") if (run_dir / "checkpoint").is_dir() else None

@@ -70,7 +70,7 @@ FULL = Settings(
 )
 
 # The full setting's data and scoring sizes, with fewer epochs and a grid every epoch.
-LAPTOP = dataclasses.replace(FULL, name="laptop", epochs={"vanilla": 28, "dcgan": 3, "ccgan": 3},
+LAPTOP = dataclasses.replace(FULL, name="laptop", epochs={"vanilla": 28, "dcgan": 4, "ccgan": 3},
                              sample_every=1)
 
 QUICK = Settings(

@@ -19,7 +19,10 @@ lives in ``gankit/backend/<name>.py``, chosen once, at import, by inheritance: `
 from that backend's ``GANTrainer``, the way ``keras.Model`` derives from Keras's own trainers.
 
 Class-conditional GANs (notebook 03) use the same class: give it a generator and a discriminator
-that take ``[inputs, label]`` (see ``gankit.models``) and ``fit(images, labels)``.
+that take ``[inputs, label]`` (see ``gankit.models``) and ``fit(images, labels)``. Given
+``clusters`` (``gankit.clusters.Clusters``), such a pair is trained on k-means clusters of the
+images instead of labels, and the GAN is unconditional to its user: ``fit(images)``,
+``generate(n)`` (notebook 02).
 
 Introduced in notebook 01.
 """
@@ -45,6 +48,10 @@ class GAN(GANTrainer, keras.Model):
         discriminator: maps images (and labels) to logits ``(N, 1)``.
         num_classes: number of classes of a conditional pair; 10 (MNIST's digits) by default.
         seed: seed of the latent-vector generator (``keras.random.SeedGenerator``).
+        clusters: optional ``gankit.clusters.Clusters``: the networks (a conditional pair with
+            ``num_classes = clusters.k``) are trained on the training images' clusters, which
+            ``fit`` finds (if not fitted yet) and assigns, and ``generate`` draws each sample's
+            cluster with the clusters' frequencies. ``conditional`` is then False.
         corruption: optional Keras layer applied to generated images before the discriminator
             sees them (AmbientGAN, Bora et al. 2018, notebook 05): when the training images are
             corrupted by a known random process, passing the generator's output through the
@@ -58,16 +65,25 @@ class GAN(GANTrainer, keras.Model):
     """
 
     def __init__(self, generator, discriminator, num_classes=None, seed=None, corruption=None,
-                 **kwargs):
+                 clusters=None, **kwargs):
         super().__init__(**kwargs)
         self.generator = generator
         self.discriminator = discriminator
-        self.conditional = len(generator.inputs) == 2
-        if self.conditional != (len(discriminator.inputs) == 2):
+        # labelled: the networks take a label (a digit, or a cluster); conditional: the user
+        # gives the labels (fit(images, labels), generate(n, labels=...)).
+        self.labelled = len(generator.inputs) == 2
+        if self.labelled != (len(discriminator.inputs) == 2):
             raise ValueError(
                 "The generator and the discriminator must both be conditional (two inputs: "
                 "data and label) or both unconditional; build them with the same num_classes.")
-        self.num_classes = (num_classes or NUM_CLASSES) if self.conditional else None
+        if clusters is not None and not self.labelled:
+            raise ValueError("clusters need a conditional pair of networks (num_classes = "
+                             "clusters.k) to train on the cluster indices; build them with "
+                             "gankit.models.build_pair(..., num_classes=clusters.k).")
+        self.clusters = clusters
+        self.conditional = self.labelled and clusters is None
+        self.num_classes = (None if not self.labelled else clusters.k if clusters is not None
+                            else num_classes or NUM_CLASSES)
         self.latent_dim = int(generator.inputs[0].shape[-1])
         self.seed_generator = keras.random.SeedGenerator(seed)
         if corruption is not None and not corruption.built:
@@ -126,9 +142,11 @@ class GAN(GANTrainer, keras.Model):
         ``tf.data.Dataset``, say) go to Keras unchecked. A ``gankit.callbacks.Checkpoint``
         among the callbacks is verified and restored first, and training starts at its epoch.
         """
+        if self.clusters is not None:
+            x, y = self._cluster_indices(x, y)
         if isinstance(x, (np.ndarray, list)):
             x = self._check_training_images(x)
-            if y is not None and not self.conditional:
+            if y is not None and not self.labelled:
                 raise ValueError("This GAN is unconditional: call fit(images) without labels.")
             if y is not None:
                 y = check_labels(y, len(x), "labels", self.num_classes)
@@ -136,6 +154,27 @@ class GAN(GANTrainer, keras.Model):
                 raise ValueError("A conditional GAN needs labels: call fit(images, labels).")
         # A Checkpoint among the callbacks restores the run and sets initial_epoch.
         return super().fit(x, y, **callbacks.resume_fit(self, x, y, kwargs))
+
+    def _cluster_indices(self, x, y):
+        """``(images, their cluster indices)``: the clusters are found first if not fitted."""
+        if y is not None:
+            raise ValueError("This GAN trains on clusters of its images, not on labels: call "
+                             "fit(images) without labels.")
+        if not isinstance(x, (np.ndarray, list)):
+            raise ValueError("A GAN with clusters finds them in its training images: pass the "
+                             "images as a NumPy array, (N, 28, 28, 1) floats in [-1, 1].")
+        x = self._check_training_images(x)
+        if not self.clusters.fitted:
+            self.clusters.fit(x)
+        return x, self.clusters.assign(x)
+
+    def network_labels(self, n, rng=None):
+        """Labels for ``n`` samples of the networks: ``int32 (n,)`` cluster indices drawn with
+        the clusters' frequencies (from the NumPy generator ``rng``) for a GAN with clusters,
+        balanced classes ``i % num_classes`` for a conditional one, None otherwise."""
+        if self.clusters is not None:
+            return self.clusters.sample(n, rng)
+        return (np.arange(n) % self.num_classes).astype("int32") if self.conditional else None
 
     def _check_training_images(self, x):
         images = check_images(x, "training images")
@@ -161,7 +200,7 @@ class GAN(GANTrainer, keras.Model):
     def unpack(self, data):
         """Split a batch from ``fit`` into ``(images, labels or None)``."""
         images, labels, _ = keras.utils.unpack_x_y_sample_weight(data)
-        if self.conditional:
+        if self.labelled:
             if labels is None:
                 raise ValueError("A conditional GAN needs labels: call fit(images, labels).")
             labels = ops.cast(labels, "int32")
@@ -169,14 +208,14 @@ class GAN(GANTrainer, keras.Model):
 
     def _generate_batch(self, batch_size, labels, training=True):
         z = keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
-        inputs = [z, labels] if self.conditional else z
+        inputs = [z, labels] if self.labelled else z
         images = self.generator(inputs, training=training)
         if self.corruption is not None:
             images = self.corruption(images, training=training)
         return images
 
     def _discriminate(self, images, labels):
-        inputs = [images, labels] if self.conditional else images
+        inputs = [images, labels] if self.labelled else images
         return self.discriminator(inputs, training=True)
 
     def _bce(self, logits, target):
@@ -264,28 +303,29 @@ class GAN(GANTrainer, keras.Model):
                 (seeded by ``keras.utils.set_random_seed``). Sampling never advances the
                 training state.
             labels: for a conditional GAN, digits ``(n,)`` in ``0..num_classes-1``; default
-                ``np.arange(n) % num_classes`` (balanced, in order).
+                ``np.arange(n) % num_classes`` (balanced, in order). For a GAN with clusters,
+                cluster indices in ``0..clusters.k-1``; default drawn with the clusters'
+                frequencies (after ``z``, from the same seed).
             z: explicit latent vectors ``(n, latent_dim)``.
         """
+        rng = np.random.default_rng(seed) if seed is not None else np.random
         if z is None:
             if n is None:
                 raise ValueError("Pass n, the number of images (a positive integer), or z.")
-            n = check_count(n, "n", minimum=1)
-            rng = np.random.default_rng(seed) if seed is not None else np.random
-            z = rng.standard_normal((int(n), self.latent_dim))
+            z = rng.standard_normal((check_count(n, "n", minimum=1), self.latent_dim))
         z = np.asarray(z, dtype="float32")
         if z.ndim != 2 or z.shape[1] != self.latent_dim:
             raise ValueError(f"z must have shape (n, {self.latent_dim}), got {z.shape}.")
         n = len(z)
-        if self.conditional:
-            labels = np.arange(n) % self.num_classes if labels is None else labels
+        if self.labelled:
+            labels = self.network_labels(n, rng) if labels is None else labels
             labels = check_labels(labels, n, "labels", self.num_classes).astype("int32")
         elif labels is not None:
             raise ValueError("labels are for conditional GANs; this generator takes z only.")
         chunks = []
         for start in range(0, n, batch_size):
             inputs = z[start:start + batch_size]
-            if self.conditional:
+            if self.labelled:
                 inputs = [inputs, labels[start:start + batch_size]]
             chunks.append(ops.convert_to_numpy(self.generator(inputs, training=False)))
         return np.concatenate(chunks).astype("float32")

@@ -8,7 +8,8 @@ Each generator is two files in ``gankit/weights/``:
 
 - ``<model>_generator.npz``: the generator's weights in float16 (half the bytes of float32; the
   samples do not change visibly), keys ``w000``, ``w001``, ... in the order of
-  ``generator.weights``;
+  ``generator.weights``, and for a recipe with clusters (``gankit.clusters``) their weights,
+  keys ``c000``, ... in the order of ``clusters.weights``;
 - ``<model>_generator.json``: its provenance: the recipe (networks and optimizers), setting,
   epochs, seed, backend, training time, and the scores of its samples, measured after the
   float16 rounding, on ``n_samples`` (10,000) samples and on a check sample of
@@ -97,20 +98,26 @@ def load_generator(model, folder=None):
     record = provenance(model, folder)
     weights_path = paths(model, folder)[0]
     with np.load(weights_path) as stored:
-        arrays = [stored[key] for key in sorted(stored.files)]
-    return _with_weights(record["recipe"], arrays, record["seed"], model, weights_path)
+        arrays = {prefix: [stored[key] for key in sorted(stored.files) if key.startswith(prefix)]
+                  for prefix in "wc"}
+    return _with_weights(record["recipe"], arrays["w"], record["seed"], model, weights_path,
+                         cluster_arrays=arrays["c"])
 
 
-def _with_weights(recipe, arrays, seed, model, source):
-    """A ``GAN`` of ``recipe`` whose generator holds ``arrays`` (converted to float32)."""
+def _with_weights(recipe, arrays, seed, model, source, cluster_arrays=()):
+    """A ``GAN`` of ``recipe`` whose generator (and clusters, if any) hold ``arrays`` (and
+    ``cluster_arrays``), converted to float32."""
     gan = recipes.build(recipe, seed=seed, name=f"pretrained_{model}")
-    expected = [tuple(v.shape) for v in gan.generator.weights]
-    if [tuple(a.shape) for a in arrays] != expected:
-        raise ValueError(
-            f"{source} holds {len(arrays)} arrays that do not fit the {model} generator of "
-            f"its recipe ({len(expected)} weights); export it again with "
-            f"benchmarks/quality.py --models {model} --export.")
-    gan.generator.set_weights([np.asarray(a, dtype="float32") for a in arrays])
+    for layer, given, what in ((gan.generator, arrays, "generator"),
+                               (gan.clusters, cluster_arrays, "clusters")):
+        expected = [tuple(v.shape) for v in (layer.weights if layer is not None else [])]
+        if [tuple(a.shape) for a in given] != expected:
+            raise ValueError(
+                f"{source} holds {len(given)} {what} arrays that do not fit the {model} {what} "
+                f"of its recipe ({len(expected)} weights); export it again with "
+                f"benchmarks/quality.py --models {model} --export.")
+        if layer is not None:
+            layer.set_weights([np.asarray(a, dtype="float32") for a in given])
     return gan
 
 
@@ -152,17 +159,21 @@ def export(gan, model, info, folder=None, n_samples=10_000, seed=0):
                - set(info))
     if missing:
         raise ValueError(f"export needs {sorted(missing)} in info (what made the generator).")
+    clusters = gan.clusters.get_weights() if gan.clusters is not None else []
     with np.errstate(over="ignore"):  # a weight beyond float16 becomes inf: refused below
-        rounded = [np.asarray(w).astype("float16") for w in gan.generator.get_weights()]
-    if not all(np.isfinite(w).all() for w in rounded):
+        rounded, rounded_clusters = ([np.asarray(w).astype("float16") for w in weights]
+                                     for weights in (gan.generator.get_weights(), clusters))
+    if not all(np.isfinite(w).all() for w in rounded + rounded_clusters):
         raise ValueError(f"A weight of the {model} generator is beyond float16's range (65504) "
                          f"or not finite; it cannot be shipped in float16.")
-    shipped = _with_weights(info["recipe"], rounded, info["seed"], model, "the rounded weights")
+    shipped = _with_weights(info["recipe"], rounded, info["seed"], model, "the rounded weights",
+                            cluster_arrays=rounded_clusters)
     weights_path, record_path = paths(model, folder)
     weights_path.parent.mkdir(parents=True, exist_ok=True)
     temporary = weights_path.with_name(weights_path.name + ".tmp")
     with open(temporary, "wb") as f:
-        np.savez_compressed(f, **{f"w{i:03d}": w for i, w in enumerate(rounded)})
+        np.savez_compressed(f, **{f"w{i:03d}": w for i, w in enumerate(rounded)},
+                            **{f"c{i:03d}": w for i, w in enumerate(rounded_clusters)})
     size = os.path.getsize(temporary)
     if size > MAX_FILE_BYTES:
         os.remove(temporary)

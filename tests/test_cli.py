@@ -134,3 +134,13 @@ def test_another_settings_folder_is_refused_and_resume_anyway_resumes(first_run,
                        str(copy)], env)
     assert refused.returncode == 2 and "setting" in refused.stderr
     assert "--resume-anyway" in refused.stderr
+
+
+def test_sample_from_a_run_of_the_dcgan_which_trains_on_clusters(quick_in_process, tmp_path):
+    out = tmp_path / "dcgan"
+    assert cli.main(["train", "dcgan", "--quick", "--epochs", "1", "--out", str(out)]) == 0
+    samples = tmp_path / "dcgan.npz"
+    # the run's weights bring the clusters the generator draws from
+    assert cli.main(["sample", "dcgan", "--run", str(out), "--n", "12", "--out", str(samples)]) == 0
+    with np.load(samples) as stored:
+        assert stored["images"].shape == (12, 28, 28) and set(stored.files) == {"images"}

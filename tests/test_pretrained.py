@@ -77,6 +77,27 @@ def test_load_generator_returns_the_rounded_generator(exported, data_env):
     assert pretrained.check_scores(loaded) == record["check"]["scores"]  # same backend: exact
 
 
+# A narrow DCGAN on 3 clusters: its file carries the clusters it draws from.
+SMALL_DCGAN = {**recipes.RECIPES["dcgan"], "clusters": 3, "generator": {"filters": (32, 16, 8)},
+               "discriminator": {"filters": (8, 16)}}
+
+
+def test_export_and_load_carry_the_clusters(tmp_path, data_env):
+    gan = recipes.build(SMALL_DCGAN, seed=3)
+    images = np.random.default_rng(0).uniform(-1, 1, (200, 28, 28, 1)).astype("float32")
+    gan.clusters.fit(images)
+    record = pretrained.export(gan, "dcgan", _info(SMALL_DCGAN), folder=tmp_path, n_samples=200)
+    with np.load(pretrained.paths("dcgan", tmp_path)[0]) as stored:
+        clusters = sorted(key for key in stored.files if key.startswith("c"))
+        assert len(clusters) == len(gan.clusters.weights) == 4
+        assert {stored[k].dtype for k in stored.files} == {np.dtype("float16")}
+    loaded = pretrained.load_generator("dcgan", folder=tmp_path)
+    assert loaded.clusters.fitted and not loaded.conditional
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(loaded.clusters.frequencies),
+                               keras.ops.convert_to_numpy(gan.clusters.frequencies), atol=1e-3)
+    assert pretrained.check_scores(loaded) == record["check"]["scores"]  # same backend: exact
+
+
 def test_missing_or_mismatched_weights_are_refused(tmp_path, exported):
     with pytest.raises(FileNotFoundError, match="--export"):
         pretrained.load_generator("dcgan", folder=tmp_path)
@@ -119,6 +140,9 @@ def test_a_shipped_generator_is_the_full_setting_of_todays_recipe(model):
     record = pretrained.provenance(model)
     recipe = json.loads(json.dumps(recipes.RECIPES[model]))  # tuples as the record keeps them
     assert {key: recipe.get(key) for key in record["recipe"]} == record["recipe"]
+    # a key that today's recipe adds must not change what the generator is
+    for key in ("builder", "conditional", "clusters"):
+        assert record["recipe"].get(key) == recipe.get(key), key
     assert record["setting"] == "full"
     assert record["epochs"] == config.FULL.epochs[model]
     assert record["batch_size"] == config.FULL.batch_size[model]

@@ -1,8 +1,7 @@
 """benchmarks/recipe_levers.py: every lever builds, a finished row is not trained again, the
-cluster levers learn without labels."""
+cluster levers are the DCGAN's."""
 
 import keras
-import numpy as np
 import pytest
 
 from benchmark_modules import load
@@ -22,8 +21,14 @@ def test_every_lever_is_a_recipe_that_builds(levers):
         assert gan.generator.dtype_policy.name == policy, name
         # a lever changes the recipe as it was before the average: it averages only if it says so
         assert gan.g_optimizer.use_ema == ("ema_momentum" in overrides), name
-        # a cluster lever is the DCGAN conditioned on its k clusters
+        assert gan.update == overrides.get("update", "alternating"), name
+        filters = overrides.get("discriminator", {"filters": (64, 128)})["filters"]
+        first = next(layer for layer in gan.discriminator.layers
+                     if isinstance(layer, keras.layers.Conv2D))
+        assert first.filters == filters[0], name
+        # a lever trains on clusters only if it says so: the DCGAN on its k clusters
         assert gan.num_classes == overrides.get("clusters"), name
+        assert (gan.clusters is not None) == ("clusters" in overrides), name
     assert keras.config.dtype_policy().name == "float32", "the global policy is restored"
 
 
@@ -44,18 +49,6 @@ def test_a_finished_lever_is_skipped(levers, monkeypatch, tmp_path, capsys):
     assert levers.main(out) == 0 and trained == ["paper", "half"]
     text = capsys.readouterr().out
     assert "paper: finished earlier" in text and "| dcgan | half | 64 | 1 |" in text
-
-
-def test_cluster_indices_use_the_images_only(levers):
-    rng = np.random.default_rng(0)
-    centres = rng.integers(0, 256, (3, 28, 28))
-    which = np.arange(60) % 3
-    images = np.clip(centres[which] + rng.normal(0, 5, (60, 28, 28)), 0, 255).astype("uint8")
-    indices, frequencies = levers.cluster_indices(images, 3)
-    assert indices.shape == (60,) and indices.dtype == np.int32
-    # three well-separated groups: one cluster each, whatever its number
-    assert all(len(set(indices[which == g])) == 1 for g in range(3))
-    assert len(set(indices)) == 3 and np.allclose(frequencies, 1 / 3)
 
 
 def test_cluster_levers_condition_the_dcgan_only(levers):
