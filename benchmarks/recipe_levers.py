@@ -25,7 +25,6 @@ import os
 import time
 from pathlib import Path
 
-import numpy as np
 import keras
 
 from gankit import config, data, recipes, results, training
@@ -136,7 +135,7 @@ def run_lever(model, name, epochs, settings, runs_dir, seed=0):
                    run={"lever": name, "recipe": model, "seed": seed})
     seconds = training.logged_seconds(run_dir)
     n = settings.n_samples
-    sample_labels = (np.arange(n) % 10).astype("uint8") if gan.conditional else None
+    sample_labels = gan.sample_labels(n)
     start = time.perf_counter()  # a GAN with clusters draws them itself (GAN.generate)
     scores = score_images(gan.generate(n, seed=seed, labels=sample_labels), labels=sample_labels)
     keep = ("classifier_score", "frechet_distance", "recognisable_fraction", "covered",

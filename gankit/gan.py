@@ -174,7 +174,13 @@ class GAN(GANTrainer, keras.Model):
         balanced classes ``i % num_classes`` for a conditional one, None otherwise."""
         if self.clusters is not None:
             return self.clusters.sample(n, rng)
-        return (np.arange(n) % self.num_classes).astype("int32") if self.conditional else None
+        return self.sample_labels(n).astype("int32") if self.conditional else None
+
+    def sample_labels(self, n):
+        """The labels a conditional GAN's ``n`` samples are asked for when they are scored or
+        saved: balanced classes ``uint8 (n,)``, ``i % num_classes`` in order; None for an
+        unconditional GAN (one with clusters too: it draws them itself)."""
+        return (np.arange(n) % self.num_classes).astype("uint8") if self.conditional else None
 
     def _check_training_images(self, x):
         images = check_images(x, "training images")

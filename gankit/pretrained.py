@@ -121,16 +121,11 @@ def _with_weights(recipe, arrays, seed, model, source, cluster_arrays=()):
     return gan
 
 
-def sample_labels(gan, n):
-    """Balanced digit labels ``uint8 (n,)`` (``i % 10``) for a conditional GAN, else None."""
-    return (np.arange(n) % gan.num_classes).astype("uint8") if gan.conditional else None
-
-
 def check_scores(gan, n=CHECK_SAMPLES, seed=CHECK_SEED):
     """The evaluator's scores of ``n`` samples of ``gan`` (seed ``seed``), as a provenance
     record stores them."""
-    return score_images(gan.generate(n, seed=seed, labels=sample_labels(gan, n)),
-                        labels=sample_labels(gan, n))
+    return score_images(gan.generate(n, seed=seed, labels=gan.sample_labels(n)),
+                        labels=gan.sample_labels(n))
 
 
 def export(gan, model, info, folder=None, n_samples=10_000, seed=0):
@@ -179,7 +174,7 @@ def export(gan, model, info, folder=None, n_samples=10_000, seed=0):
         os.remove(temporary)
         raise ValueError(f"The {model} generator takes {size:,} bytes in float16, over the "
                          f"{MAX_FILE_BYTES:,} allowed per file: ship a smaller generator.")
-    labels = sample_labels(shipped, n_samples)
+    labels = shipped.sample_labels(n_samples)
     record = {"model": model, **info,
               "weights": {"file": weights_path.name, "dtype": "float16", "bytes": size,
                           "parameters": int(sum(w.size for w in rounded))},

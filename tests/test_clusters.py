@@ -77,6 +77,7 @@ def test_a_gan_with_clusters_trains_and_samples_without_labels(tmp_path):
     assert gan.clusters.purity(images, group) == 1.0
     a, b = gan.generate(6, seed=1), gan.generate(6, seed=1)
     assert a.shape == (6, 28, 28, 1) and np.array_equal(a, b)
+    assert gan.sample_labels(6) is None  # scores and sample files ask for no labels
     # a cluster can be asked for; out of range is refused
     assert gan.generate(2, seed=1, labels=[2, 2]).shape == (2, 28, 28, 1)
     with pytest.raises(ValueError, match=r"0\.\.2"):

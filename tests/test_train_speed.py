@@ -17,6 +17,8 @@ def test_rows_are_written_and_replaced(tmp_path, capsys):
     assert [r["batch_size"] for r in rows] == [128, speed.config.FULL.batch_size["vanilla"]]
     assert all(r["model"] == "vanilla" and r["images_per_second"] > 0 for r in rows)
     assert all(r["seconds_per_epoch"] > 0 and len(r["load_average"]) == 2 for r in rows)
+    assert all(len(r["epoch_seconds"]) == 2 and r["seconds_per_epoch"] == r["epoch_seconds"][1]
+               for r in rows)  # two epochs: the warm-up, and the one reported
     assert "| vanilla | 128 |" in capsys.readouterr().out
     speed.main(["--table", "--out", str(out)])
     table = capsys.readouterr().out.splitlines()
@@ -38,3 +40,9 @@ def test_an_averaged_recipe_is_timed_with_its_average(tmp_path, monkeypatch):
     speed.main(["--models", "vanilla", "--images", "256", "--epochs", "2",
                 "--out", str(tmp_path / "speed.json")])
     assert timed == [("vanilla_gan", 2)]
+
+
+def test_the_fastest_epoch_leaves_out_the_warm_up():
+    speed = load("train_speed")
+    row = {"images": 600, "epoch_seconds": [1.0, 3.0, 2.0, 6.0]}  # warm-up first
+    assert speed.fastest_speed(row) == 300
