@@ -178,16 +178,17 @@ def main(argv=None):
                     epochs=args.epochs, verbose=0,
                     callbacks=[timer, *training.average_callbacks(gan)])
         seconds = statistics.median(timer.times[1:])
-        speed[kind] = args.images / seconds, args.images / min(timer.times[1:])
-        print(f"| {kind} | {batch_size} | {seconds:.2f} | {speed[kind][0]:,.0f} |", flush=True)
-        save_row({"backend": keras.backend.backend(), "device": device_name(), "model": kind,
-                  "batch_size": batch_size, "images": args.images, "epochs": args.epochs,
-                  "seconds_per_epoch": round(seconds, 2), "images_per_second": round(speed[kind][0]),
-                  "epoch_seconds": [round(t, 2) for t in timer.times],
-                  "keras": keras.__version__, "cpu_count": os.cpu_count(),
-                  "processor": config.processor(),
-                  "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)]},
-                 path=Path(args.out))
+        row = {"backend": keras.backend.backend(), "device": device_name(), "model": kind,
+               "batch_size": batch_size, "images": args.images, "epochs": args.epochs,
+               "seconds_per_epoch": round(seconds, 2),
+               "images_per_second": round(args.images / seconds),
+               "epoch_seconds": [round(t, 2) for t in timer.times],
+               "keras": keras.__version__, "cpu_count": os.cpu_count(),
+               "processor": config.processor(),
+               "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)]}
+        speed[kind] = row["images_per_second"], fastest_speed(row)
+        print(f"| {kind} | {batch_size} | {seconds:.2f} | {speed[kind][0]:,} |", flush=True)
+        save_row(row, path=Path(args.out))
     if "tutorial" in speed:
         for kind in ("dcgan", "ccgan"):
             if kind in speed:

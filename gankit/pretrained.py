@@ -124,8 +124,8 @@ def _with_weights(recipe, arrays, seed, model, source, cluster_arrays=()):
 def check_scores(gan, n=CHECK_SAMPLES, seed=CHECK_SEED):
     """The evaluator's scores of ``n`` samples of ``gan`` (seed ``seed``), as a provenance
     record stores them."""
-    return score_images(gan.generate(n, seed=seed, labels=gan.sample_labels(n)),
-                        labels=gan.sample_labels(n))
+    labels = gan.sample_labels(n)
+    return score_images(gan.generate(n, seed=seed, labels=labels), labels=labels)
 
 
 def export(gan, model, info, folder=None, n_samples=10_000, seed=0):
