@@ -21,6 +21,10 @@ Each row also goes into ``gankit/results/train_speed.json`` (``--out``), keyed b
 device, model and batch size, with the load average around it (the training alone keeps it
 near the core count; well above, other work shared the machine), so the README's speed table
 comes from a file.
+
+Several models are timed epoch by epoch in turn (one epoch of each, then the next epoch of
+each), so that a slower spell of a shared machine falls on all of them alike rather than on
+whichever model happened to be training then.
 """
 
 import argparse
@@ -43,10 +47,8 @@ class EpochTimes(callbacks.EpochTimer):
 
     def __init__(self):
         super().__init__(report=False)
-
-    def on_train_begin(self, logs=None):
-        super().on_train_begin(logs)
-        self.times = []
+        self.set_params({})  # the tutorial's loop is not Keras's fit, which sets them
+        self.times = []  # kept across the ``fit`` calls of one model, one epoch each
 
     def on_epoch_end(self, epoch, logs=None):
         super().on_epoch_end(epoch, logs)
@@ -62,8 +64,8 @@ def save_row(row, path=PATH):
 
 def tutorial_dcgan():
     """TensorFlow's DCGAN tutorial (tensorflow.org/tutorials/generative/dcgan): its generator,
-    discriminator, optimizers and ``train_step``; returns ``fit(images, batch_size, epochs,
-    timer)`` that trains on a ``tf.data`` pipeline as the tutorial does."""
+    discriminator, optimizers and ``train_step``; returns ``fit(images, batch_size, epoch,
+    timer)`` that trains one epoch on a ``tf.data`` pipeline as the tutorial does."""
     import tensorflow as tf
     from keras import layers
 
@@ -100,17 +102,32 @@ def tutorial_dcgan():
                           discriminator.trainable_variables)
         return d_loss
 
-    def fit(images, batch_size, epochs, timer):
-        dataset = tf.data.Dataset.from_tensor_slices(images).shuffle(len(images)).batch(batch_size)
-        timer.set_params({"epochs": epochs})
-        timer.on_train_begin()
-        for epoch in range(epochs):
-            timer.on_epoch_begin(epoch)
-            for batch in dataset:
-                d_loss = train_step(batch)
-            timer.on_epoch_end(epoch, {"d_loss": d_loss})
+    datasets = {}
+
+    def fit(images, batch_size, epoch, timer):
+        if batch_size not in datasets:
+            datasets[batch_size] = (tf.data.Dataset.from_tensor_slices(images)
+                                    .shuffle(len(images)).batch(batch_size))
+        timer.on_epoch_begin(epoch)
+        for batch in datasets[batch_size]:
+            d_loss = train_step(batch)
+        timer.on_epoch_end(epoch, {"d_loss": d_loss})
 
     return fit
+
+
+def epoch_trainer(kind, x, labels, batch_size):
+    """``train(epoch, timer)``, one epoch of ``kind`` on ``x``: the tutorial's own loop, or the
+    recipe through ``GAN.fit`` (``initial_epoch=epoch``, as a resumed run continues)."""
+    if kind == "tutorial":
+        fit = tutorial_dcgan()
+        return lambda epoch, timer: fit(x, batch_size, epoch, timer)
+    gan = recipes.make_gan(kind)
+    y = labels if gan.conditional else None
+    # the moving average's callbacks too, as in every training run of the settings
+    average = training.average_callbacks(gan)
+    return lambda epoch, timer: gan.fit(x, y, batch_size=batch_size, initial_epoch=epoch,
+                                        epochs=epoch + 1, verbose=0, callbacks=[timer, *average])
 
 
 def format_table(rows):
@@ -162,30 +179,30 @@ def main(argv=None):
     if "tutorial" in args.models and keras.backend.backend() != "tensorflow":
         parser.error("tutorial is TensorFlow's DCGAN tutorial: run it with KERAS_BACKEND=tensorflow.")
     labels = np.arange(args.images) % 10
-    speed = {}
+    trainers, timers, loads = {}, {}, {}
     for kind in args.models:
         keras.utils.set_random_seed(0)
-        timer = EpochTimes()
-        load_before = os.getloadavg()[0]
-        if kind == "tutorial":
-            batch_size = args.batch_size or TUTORIAL_BATCH_SIZE
-            tutorial_dcgan()(x, batch_size, args.epochs, timer)
-        else:
-            batch_size = args.batch_size or config.FULL.batch_size[kind]
-            gan = recipes.make_gan(kind)
-            # the moving average's callbacks too, as in every training run of the settings
-            gan.fit(x, labels if gan.conditional else None, batch_size=batch_size,
-                    epochs=args.epochs, verbose=0,
-                    callbacks=[timer, *training.average_callbacks(gan)])
-        seconds = statistics.median(timer.times[1:])
+        batch_size = args.batch_size or (TUTORIAL_BATCH_SIZE if kind == "tutorial"
+                                         else config.FULL.batch_size[kind])
+        trainers[kind] = batch_size, epoch_trainer(kind, x, labels, batch_size)
+        timers[kind] = EpochTimes()
+    for epoch in range(args.epochs):  # one epoch of each model in turn
+        for kind, (_, train) in trainers.items():
+            loads.setdefault(kind, [os.getloadavg()[0]])
+            train(epoch, timers[kind])
+            loads[kind][1:] = [os.getloadavg()[0]]
+    speed = {}
+    for kind, (batch_size, _) in trainers.items():
+        times = timers[kind].times
+        seconds = statistics.median(times[1:])
         row = {"backend": keras.backend.backend(), "device": device_name(), "model": kind,
                "batch_size": batch_size, "images": args.images, "epochs": args.epochs,
                "seconds_per_epoch": round(seconds, 2),
                "images_per_second": round(args.images / seconds),
-               "epoch_seconds": [round(t, 2) for t in timer.times],
+               "epoch_seconds": [round(t, 2) for t in times],
                "keras": keras.__version__, "cpu_count": os.cpu_count(),
                "processor": config.processor(),
-               "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)]}
+               "load_average": [round(v, 2) for v in loads[kind]]}
         speed[kind] = row["images_per_second"], fastest_speed(row)
         print(f"| {kind} | {batch_size} | {seconds:.2f} | {speed[kind][0]:,} |", flush=True)
         save_row(row, path=Path(args.out))

@@ -2,6 +2,7 @@
 per backend, device, model and batch size."""
 
 import json
+import time
 
 from benchmark_modules import load
 
@@ -46,3 +47,24 @@ def test_the_fastest_epoch_leaves_out_the_warm_up():
     speed = load("train_speed")
     row = {"images": 600, "epoch_seconds": [1.0, 3.0, 2.0, 6.0]}  # warm-up first
     assert speed.fastest_speed(row) == 300
+
+
+def test_models_take_their_epochs_in_turn(tmp_path, monkeypatch):
+    speed = load("train_speed")
+    order = []
+
+    def recording(kind, x, labels, batch_size):
+        def train(epoch, timer):
+            order.append((kind, epoch))
+            timer.on_epoch_begin(epoch)
+            time.sleep(0.01)
+            timer.on_epoch_end(epoch, {"d_loss": 0.0})
+        return train
+
+    monkeypatch.setattr(speed, "epoch_trainer", recording)
+    speed.main(["--models", "vanilla", "ccgan", "--images", "64", "--epochs", "3",
+                "--out", str(tmp_path / "speed.json")])
+    assert order == [("vanilla", 0), ("ccgan", 0), ("vanilla", 1), ("ccgan", 1),
+                     ("vanilla", 2), ("ccgan", 2)]
+    rows = speed.results.read_rows(tmp_path / "speed.json")
+    assert [len(r["epoch_seconds"]) for r in rows] == [3, 3]
