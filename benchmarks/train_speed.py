@@ -62,10 +62,10 @@ def save_row(row, path=PATH):
                                               r["batch_size"]))
 
 
-def tutorial_dcgan():
+def tutorial_dcgan(images, batch_size):
     """TensorFlow's DCGAN tutorial (tensorflow.org/tutorials/generative/dcgan): its generator,
-    discriminator, optimizers and ``train_step``; returns ``fit(images, batch_size, epoch,
-    timer)`` that trains one epoch on a ``tf.data`` pipeline as the tutorial does."""
+    discriminator, optimizers and ``train_step``; returns ``train(epoch, timer)`` that trains
+    one epoch on a ``tf.data`` pipeline of ``images`` as the tutorial does."""
     import tensorflow as tf
     from keras import layers
 
@@ -102,26 +102,22 @@ def tutorial_dcgan():
                           discriminator.trainable_variables)
         return d_loss
 
-    datasets = {}
+    dataset = tf.data.Dataset.from_tensor_slices(images).shuffle(len(images)).batch(batch_size)
 
-    def fit(images, batch_size, epoch, timer):
-        if batch_size not in datasets:
-            datasets[batch_size] = (tf.data.Dataset.from_tensor_slices(images)
-                                    .shuffle(len(images)).batch(batch_size))
+    def train(epoch, timer):
         timer.on_epoch_begin(epoch)
-        for batch in datasets[batch_size]:
+        for batch in dataset:
             d_loss = train_step(batch)
         timer.on_epoch_end(epoch, {"d_loss": d_loss})
 
-    return fit
+    return train
 
 
 def epoch_trainer(kind, x, labels, batch_size):
     """``train(epoch, timer)``, one epoch of ``kind`` on ``x``: the tutorial's own loop, or the
     recipe through ``GAN.fit`` (``initial_epoch=epoch``, as a resumed run continues)."""
     if kind == "tutorial":
-        fit = tutorial_dcgan()
-        return lambda epoch, timer: fit(x, batch_size, epoch, timer)
+        return tutorial_dcgan(x, batch_size)
     gan = recipes.make_gan(kind)
     y = labels if gan.conditional else None
     # the moving average's callbacks too, as in every training run of the settings
@@ -179,18 +175,18 @@ def main(argv=None):
     if "tutorial" in args.models and keras.backend.backend() != "tensorflow":
         parser.error("tutorial is TensorFlow's DCGAN tutorial: run it with KERAS_BACKEND=tensorflow.")
     labels = np.arange(args.images) % 10
-    trainers, timers, loads = {}, {}, {}
+    trainers, timers = {}, {}
     for kind in args.models:
         keras.utils.set_random_seed(0)
         batch_size = args.batch_size or (TUTORIAL_BATCH_SIZE if kind == "tutorial"
                                          else config.FULL.batch_size[kind])
         trainers[kind] = batch_size, epoch_trainer(kind, x, labels, batch_size)
         timers[kind] = EpochTimes()
+    load_before = os.getloadavg()[0]
     for epoch in range(args.epochs):  # one epoch of each model in turn
         for kind, (_, train) in trainers.items():
-            loads.setdefault(kind, [os.getloadavg()[0]])
             train(epoch, timers[kind])
-            loads[kind][1:] = [os.getloadavg()[0]]
+    loads = [round(load_before, 2), round(os.getloadavg()[0], 2)]  # around all the rows
     speed = {}
     for kind, (batch_size, _) in trainers.items():
         times = timers[kind].times
@@ -202,7 +198,7 @@ def main(argv=None):
                "epoch_seconds": [round(t, 2) for t in times],
                "keras": keras.__version__, "cpu_count": os.cpu_count(),
                "processor": config.processor(),
-               "load_average": [round(v, 2) for v in loads[kind]]}
+               "load_average": loads}
         speed[kind] = row["images_per_second"], fastest_speed(row)
         print(f"| {kind} | {batch_size} | {seconds:.2f} | {speed[kind][0]:,} |", flush=True)
         save_row(row, path=Path(args.out))
