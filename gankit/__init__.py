@@ -20,21 +20,23 @@ The notebooks in ``notebooks/`` import it. The core, in the order a learner meet
 Then ``gankit.evaluation`` (the shipped MNIST classifier and the scores), ``gankit.studies``
 (augmentation, noisy datasets, the robustness study) and ``gankit.results`` (the results that
 ship with the kit). Submodules are imported on first use. Importing gankit quiets TensorFlow's
-C++ start-up logs (``gankit.logs``; ``GANKIT_TF_LOGS=1`` shows them).
+C++ start-up logs (``gankit.logs``; ``GANKIT_TF_LOGS=1`` shows them) and checks that Keras and
+its backend are not older than gankit supports (``gankit.versions``).
 """
 
 import importlib
 
-from gankit import logs as _logs
+from gankit import logs as _logs, versions as _versions
 
 __version__ = "0.1.0"
 
+_versions.check()  # before Keras is imported: one clear message for packages that are too old
 _logs.quiet_tensorflow()
 
 _SUBMODULES = {
     "analysis", "backend", "callbacks", "checkpoint", "checks", "cli", "clusters", "config",
     "data", "evaluation", "gan", "idx", "logs", "models", "plotting", "postprocess", "ppca",
-    "recipes", "results", "studies", "training",
+    "recipes", "results", "studies", "training", "versions",
 }
 # Where modules of earlier versions moved; ``from gankit import metrics`` keeps working.
 MOVED = {

@@ -12,8 +12,8 @@ with yours: ``gan.fit(x, epochs=50, callbacks=[SampleGrid(), LossCurve(), Checkp
 - ``StopOnNaN``   stops a diverged run at once with an error that says what happened.
 - ``EpochTimer``  adds each epoch's seconds to the logs and, after the first, says how long
   the rest of the run will take.
-- ``AverageBatchNorm`` gives a generator's moving average of weights (``use_ema``) batch-norm
-  statistics that match it.
+- ``GeneratorAverage`` puts a generator's moving average of weights (``use_ema``) in place
+  between epochs, with batch-norm statistics that match it.
 
 Introduced in notebook 01 (``Checkpoint`` in notebook 02).
 """
@@ -193,18 +193,18 @@ def _duration(seconds):
     return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
 
 
-class AverageBatchNorm(keras.callbacks.Callback):
-    """Batch-norm statistics of its own for the generator's moving average (``use_ema``).
+class GeneratorAverage(keras.callbacks.Callback):
+    """Put the generator's moving average of weights (``use_ema``) in place between epochs.
 
-    ``keras.callbacks.SwapEMAWeights`` puts the average of the generator's weights in place at
-    each epoch's end, and ``fit`` ends with it; but the generator's ``BatchNormalization``
-    layers still hold the moving mean and variance of the weights being trained, which the
-    average does not reproduce, and its samples are worse for it. Placed after
-    ``SwapEMAWeights``, at each epoch's end and at the end of ``fit`` this sets them to the
-    statistics of one batch of ``n`` images drawn by the averaged generator (latent vectors
-    from ``seed``, labels from ``GAN.network_labels`` for a conditional one or one with
-    clusters); when the next epoch starts it puts the trained weights' statistics back, so
-    training and its checkpoints never see them.
+    From each epoch's end to the next epoch's start, and at the end of ``fit``, the generator
+    holds the average its optimizer keeps (``optimizer.finalize_variable_values``), so sample
+    grids and the generator after ``fit`` are the average. Its ``BatchNormalization`` layers get
+    statistics of its own: those of one batch of ``n`` images drawn by the averaged generator
+    (latent vectors from ``seed``, labels from ``GAN.network_labels`` for a conditional GAN or
+    one with clusters); the trained weights' statistics do not match the average, and its
+    samples are worse with them. When the next epoch starts the trained weights and their
+    statistics are put back, exactly, so training never sees the average; callbacks that save
+    the weights being trained (``Checkpoint``) go before this one in the list.
     """
 
     def __init__(self, n=2048, seed=0):
@@ -218,6 +218,12 @@ class AverageBatchNorm(keras.callbacks.Callback):
                 yield layer
             elif isinstance(layer, keras.Model):
                 yield from self._layers(layer)
+
+    def _state(self):
+        """The generator's trained weights and its batch-norm statistics (the swapped state)."""
+        statistics = [v for layer in self._layers() for v in (layer.moving_mean,
+                                                               layer.moving_variance)]
+        return list(self.model.generator.trainable_variables) + statistics
 
     def recompute(self):
         """Set every batch-norm layer's moving statistics to those of one batch (training mode,
@@ -236,21 +242,26 @@ class AverageBatchNorm(keras.callbacks.Callback):
             for layer, momentum in zip(layers, momenta):
                 layer.momentum = momentum
 
+    def _put_average(self):
+        self._trained = [keras.ops.convert_to_numpy(v) for v in self._state()]
+        self.model.g_optimizer.finalize_variable_values(self.model.generator.trainable_variables)
+        self.recompute()
+
+    def on_train_begin(self, logs=None):
+        self._trained = None
+
     def on_epoch_begin(self, epoch, logs=None):
         if self._trained is not None:
-            for variable, value in zip(self._statistics(), self._trained):
+            for variable, value in zip(self._state(), self._trained):
                 variable.assign(value)
             self._trained = None
 
     def on_epoch_end(self, epoch, logs=None):
-        self._trained = [keras.ops.convert_to_numpy(v) for v in self._statistics()]
-        self.recompute()
+        self._put_average()
 
     def on_train_end(self, logs=None):
-        self.recompute()  # fit has put the average in place, also when it trained no epoch
-
-    def _statistics(self):
-        return [v for layer in self._layers() for v in (layer.moving_mean, layer.moving_variance)]
+        if self._trained is None:  # no epoch ran (a finished run resumed): the average too
+            self._put_average()
 
 
 class SampleGrid(keras.callbacks.Callback):

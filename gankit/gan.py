@@ -39,6 +39,28 @@ LOSSES = ("bce", "hinge")
 UPDATES = ("alternating", "simultaneous")
 
 
+class _OptimizerPair:
+    """Both optimizers, as the one ``model.optimizer`` that Keras's training loop expects.
+
+    Keras's JAX loop carries the values of ``model.optimizer.variables`` from step to step;
+    listing both optimizers' variables carries both states (each optimizer builds and updates
+    only its own network's weights). It is not a Keras optimizer, so ``save_weights`` stores each
+    optimizer once, under ``d_optimizer`` and ``g_optimizer``.
+    """
+
+    built = True
+
+    def __init__(self, d_optimizer, g_optimizer):
+        self.d_optimizer, self.g_optimizer = d_optimizer, g_optimizer
+
+    @property
+    def variables(self):
+        return list(self.d_optimizer.variables) + list(self.g_optimizer.variables)
+
+    def build(self, variables=None):
+        """Nothing to do: ``GAN.compile`` builds each optimizer on its own network."""
+
+
 class GAN(GANTrainer, keras.Model):
     """A generator and a discriminator, trained against each other by ``fit``.
 
@@ -123,13 +145,10 @@ class GAN(GANTrainer, keras.Model):
         g_optimizer = g_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5)
         if d_optimizer is g_optimizer:
             raise ValueError("Pass two optimizer instances: each keeps the state of one network.")
-        # Keras's training loop (and its JAX state) knows one optimizer: MultiOptimizer holds
-        # both, each building and updating its own network's weights.
-        d_weights = {id(w) for w in self.discriminator.trainable_variables}
-        optimizer = keras.optimizers.MultiOptimizer(
-            lambda weight: d_optimizer if id(weight) in d_weights else g_optimizer)
-        super().compile(optimizer=optimizer, **kwargs)
-        self.optimizer.build(self.trainable_variables)
+        super().compile(optimizer=None, **kwargs)
+        d_optimizer.build(self.discriminator.trainable_variables)
+        g_optimizer.build(self.generator.trainable_variables)
+        self.optimizer = _OptimizerPair(d_optimizer, g_optimizer)
         self.d_optimizer, self.g_optimizer = d_optimizer, g_optimizer
         self.loss_name, self.label_smoothing = loss, float(label_smoothing)
         self.update = update

@@ -1,8 +1,9 @@
 """The kit's training run: ``fit`` with its callbacks, and everything a run writes.
 
-``train(gan, images, out_dir=...)`` trains with a sample grid, loss curves, epoch timing (and an
-estimate of the time left after the first epoch), a stop on NaN and, with ``out_dir``, a
-checkpoint every epoch and ``log.csv``: run it again after an interruption and it resumes.
+``train(gan, images, out_dir=...)`` trains with a sample grid, loss curves, epoch timing (the
+recorded cost of the training before it starts, an estimate of the time left after the first
+epoch), a stop on NaN and, with ``out_dir``, a checkpoint every epoch and ``log.csv``: run it
+again after an interruption and it resumes.
 ``save_samples`` writes a run's samples for scoring elsewhere. The command line, the benchmarks
 and the studies train through here. Introduced in notebook 02.
 """
@@ -14,12 +15,16 @@ import numpy as np
 import keras
 import matplotlib.pyplot as plt
 
-from gankit import callbacks, checkpoint, plotting
+from gankit import callbacks, checkpoint, config, plotting, results
 from gankit.data import to_uint8
+
+MODEL_NAMES = {"vanilla": "vanilla GAN", "dcgan": "DCGAN", "ccgan": "CCGAN"}
+BACKEND_NAMES = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}
+RECORD_CORES = 2  # the shipped records were all measured on 2-core machines (README, "Settings")
 
 
 def train(gan, images, labels=None, epochs=1, batch_size=256, out_dir=None, sample_every=1,
-          extra_callbacks=(), verbose=1, show=None, run=None, resume=True):
+          extra_callbacks=(), verbose=1, show=None, run=None, resume=True, recipe=None):
     """Train ``gan`` with the kit's callbacks; resume if ``out_dir`` holds a checkpoint.
 
     Args:
@@ -30,15 +35,25 @@ def train(gan, images, labels=None, epochs=1, batch_size=256, out_dir=None, samp
         run, resume: what the checkpoint records about the run (setting, recipe, ...) and
             whether to resume it (``True``; ``"force"`` resumes a run that differs; ``False``
             starts over): see ``gankit.callbacks.Checkpoint``.
+        recipe: ``"vanilla"``, ``"dcgan"`` or ``"ccgan"``, whose recorded cost is printed
+            before training (``recorded_cost``); default ``run["recipe"]``, else the GAN's name
+            (``recipes.make_gan`` names it ``<recipe>_gan``).
 
     With a generator optimizer that keeps a moving average of the weights (``use_ema``,
     recipe option ``ema_momentum``), the sample grids and the generator after ``train`` are
-    that average, with batch-norm statistics of its own (``callbacks.AverageBatchNorm``); the
+    that average, with batch-norm statistics of its own (``callbacks.GeneratorAverage``); the
     checkpoint keeps the trained weights and the average apart.
 
     Returns:
         ``(history, sample_grid, loss_curve)``: the Keras history and the two callbacks.
     """
+    if verbose:
+        run_info = run or {}
+        recipe = recipe or run_info.get("recipe") or (
+            gan.name.removesuffix("_gan") if gan.name.endswith("_gan") else None)
+        n_train = len(images) if isinstance(images, (np.ndarray, list)) else None
+        print(recorded_cost(recipe, run_info.get("setting") or config.setting_name(), epochs,
+                            n_train, batch_size, gpu=config._gpu_seen()))
     grid = callbacks.SampleGrid(every=sample_every, name=None if out_dir else gan.name,
                                 show=show)
     curve = callbacks.LossCurve(name=None if out_dir else f"{gan.name}_losses")
@@ -61,16 +76,49 @@ def train(gan, images, labels=None, epochs=1, batch_size=256, out_dir=None, samp
     return history, grid, curve
 
 
+def recorded_cost(recipe, setting, epochs, n_train, batch_size, gpu=False):
+    """One line, said before a training starts: what the shipped record of ``recipe`` in
+    ``setting`` cost (``gankit/results/<recipe>.json`` for the full setting,
+    ``laptop/<recipe>.json`` for the laptop one), scaled to ``epochs`` if they differ, or that
+    none is recorded and the estimate comes after the first epoch. A record counts only for the
+    same ``n_train`` images and ``batch_size``. The records are CPU runs: with ``gpu`` (a GPU is
+    visible) none applies."""
+    later = "the estimate comes after the first epoch."
+    if gpu:
+        return f"Not measured on a GPU: {later}"
+    name = MODEL_NAMES.get(recipe, recipe)
+    file = {"full": f"{recipe}.json", "laptop": f"laptop/{recipe}.json"}.get(setting)
+    try:
+        record = results.load_json(file) if recipe and file else None
+    except FileNotFoundError:
+        record = None
+    if record is None or record.get("device") != "cpu":
+        what = f"the {setting} setting's {name}" if recipe else "this GAN"
+        return f"No recorded cost for {what}: {later}"
+    if (record["n_train"], record["batch_size"]) != (n_train, batch_size):
+        what = (f"at batch {batch_size} on {n_train:,} images" if n_train is not None
+                else "on data of unknown size")
+        return (f"No recorded cost for the {name} {what} (recorded: batch "
+                f"{record['batch_size']} on {record['n_train']:,}): {later}")
+    where = (f"a {RECORD_CORES}-core CPU ({record.get('processor', 'CPU model not recorded')}, "
+             f"{BACKEND_NAMES.get(record['backend'], record['backend'])})")
+    seconds, recorded_epochs = record["train_seconds"], record["epochs"]
+    line = (f"Recorded cost: the {setting} setting's {name}, {recorded_epochs} epochs, took "
+            f"{callbacks._duration(seconds)} on {where}")
+    if epochs != recorded_epochs:
+        line += (f"; scaled to the {epochs} epochs asked: about "
+                 f"{callbacks._duration(seconds * epochs / recorded_epochs)}")
+    return line + "."
+
+
 def average_callbacks(gan):
     """The callbacks that make a GAN's generator its moving average between epochs: none for a
-    generator optimizer without ``use_ema``. With it, from each epoch's end to the next epoch
-    the generator holds the average (``keras.callbacks.SwapEMAWeights``), which sample grids
-    show and ``fit`` keeps at the end, with batch-norm statistics recomputed for it
-    (``callbacks.AverageBatchNorm``; the trained ones are kept apart). Callbacks that save the
-    weights being trained (``callbacks.Checkpoint``) go before these in the list."""
+    generator optimizer without ``use_ema``, else ``callbacks.GeneratorAverage``, which sample
+    grids see and ``fit`` leaves in place. Callbacks that save the weights being trained
+    (``callbacks.Checkpoint``) go before it in the list."""
     if not getattr(gan.g_optimizer, "use_ema", False):
         return []
-    return [keras.callbacks.SwapEMAWeights(swap_on_epoch=True), callbacks.AverageBatchNorm()]
+    return [callbacks.GeneratorAverage()]
 
 
 def logged_seconds(out_dir):

@@ -1,10 +1,11 @@
 """The notebooks' shared setup cell, run as a learner meets it.
 
 It must find gankit in this order: an installed gankit, else the checkout the notebook sits in,
-else ``GANKIT_SOURCE`` (installed with pip); with none of them it stops with a message that says
-exactly what to set. Each case runs the cell in a fresh Python whose ``site`` module is off (so
-the checkout's editable install is invisible) and which sees this environment's packages
-(numpy, keras, ...) as a plain folder.
+else ``GANKIT_SOURCE`` installed with pip (by default the configured repository, pyproject.toml's
+``Repository``; the cell's variable, else the environment variable, replaces it); when pip fails
+it stops with a message that names the address and says what to set. Each case runs the cell in
+a fresh Python whose ``site`` module is off (so the checkout's editable install is invisible)
+and which sees this environment's packages (numpy, keras, ...) as a plain folder.
 """
 
 import json
@@ -16,6 +17,8 @@ import sysconfig
 from pathlib import Path
 
 import pytest
+
+tomllib = pytest.importorskip("tomllib")
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "01_vanilla_gan.ipynb"
@@ -57,12 +60,32 @@ def copy_checkout(target):
     return target
 
 
-def test_without_gankit_it_stops_and_says_what_to_set(tmp_path):
-    result = run_setup(tmp_path)
+def configured_source():
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        return "git+" + tomllib.load(f)["project"]["urls"]["Repository"]
+
+
+@pytest.mark.parametrize("where", ["default", "environment", "cell"])
+def test_when_pip_fails_it_stops_naming_the_address_and_what_to_set(tmp_path, where):
+    missing = str(tmp_path / "no-such-gankit")
+    # git may not fetch over https here: the default address fails at once, online or not;
+    # and pip installs into a scratch folder, never into this environment.
+    env = {"GIT_ALLOW_PROTOCOL": "file", "PIP_NO_INDEX": "1",
+           "PIP_TARGET": str(tmp_path / "target"), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    replace = ()
+    if where == "environment":
+        env["GANKIT_SOURCE"] = missing
+    elif where == "cell":  # the cell's variable comes before the environment's
+        env["GANKIT_SOURCE"] = str(tmp_path / "not-this-one")
+        replace = [('GANKIT_SOURCE = ""', f'GANKIT_SOURCE = "{missing}"')]
+    result = run_setup(tmp_path, env=env, replace=replace)
+    address = configured_source() if where == "default" else missing
     assert result.returncode != 0
+    assert f"Installing gankit with pip from {address} ..." in result.stdout
     message = result.stderr.strip().splitlines()[-1]
     assert message.startswith("ModuleNotFoundError"), result.stderr
-    assert "GANKIT_SOURCE" in message and "git+https://github.com/" in message
+    assert f"pip could not install gankit from {address} " in message
+    assert "GANKIT_SOURCE" in message and "git+https://github.com/<you>/gankit" in message
     assert 'README, "Google Colab"' in message
 
 

@@ -4,9 +4,9 @@ Keras's JAX loop passes ``train_step`` the values of every variable (``state``) 
 new values back. Each network's loss runs inside a ``keras.StatelessScope`` that maps the
 model's variables to those values, so the shared loss code of ``gankit.gan`` runs unchanged;
 ``jax.value_and_grad`` differentiates it with respect to one network's weights, and that
-network's optimizer is applied with ``stateless_apply``. ``GAN.compile`` gives Keras one
-``keras.optimizers.MultiOptimizer`` holding both optimizers, so both states travel in
-``state`` and are checkpointed; each optimizer's values are found by variable, not position.
+network's optimizer is applied with ``stateless_apply``. ``GAN.compile`` lists both
+optimizers' variables as ``model.optimizer.variables``, so both states travel in ``state``;
+each optimizer's values are found by variable, not position.
 """
 
 import jax
