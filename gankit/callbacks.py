@@ -244,7 +244,10 @@ class GeneratorAverage(keras.callbacks.Callback):
 
     def _put_average(self):
         self._trained = [keras.ops.convert_to_numpy(v) for v in self._state()]
-        self.model.g_optimizer.finalize_variable_values(self.model.generator.trainable_variables)
+        weights = self.model.generator.trainable_variables
+        self.model.g_optimizer.finalize_variable_values(weights)
+        for weight in weights:  # a copy of its own: on JAX, assign shares the average's buffer
+            weight.assign(keras.ops.convert_to_numpy(weight))
         self.recompute()
 
     def on_train_begin(self, logs=None):
@@ -271,7 +274,8 @@ class SampleGrid(keras.callbacks.Callback):
         n: number of samples (a multiple of ``ncols`` reads best).
         every: epochs between two grids (the last epoch always gets one).
         seed: seed of the fixed latent vectors.
-        name: figures are saved as ``figures/<name>_epoch_<E>.png`` (None: don't save).
+        name: the grids' title, ``"<name>: epoch <E>"``.
+        save: also save each grid as ``figures/<name>_epoch_<E>.png``.
         show: display each grid inline; by default only inside a notebook.
         ncols: columns of the grid; a conditional GAN draws digit ``i % num_classes`` in
             column ``i % ncols``, so with 10 columns each column is one digit.
@@ -280,9 +284,10 @@ class SampleGrid(keras.callbacks.Callback):
     ``evolution()`` plots them as one figure.
     """
 
-    def __init__(self, n=100, every=1, seed=0, name="samples", show=None, ncols=10):
+    def __init__(self, n=100, every=1, seed=0, name="samples", save=True, show=None, ncols=10):
         super().__init__()
         self.n, self.every, self.seed, self.name, self.ncols = n, every, seed, name, ncols
+        self.save = save
         self.show = _in_notebook() if show is None else show
         self.snapshots = []
         self._display_handle = None
@@ -294,19 +299,20 @@ class SampleGrid(keras.callbacks.Callback):
         images = self.model.generate(self.n, seed=self.seed)
         self.snapshots.append((epoch + 1, to_uint8(images)))
         title = f"{self.name}: epoch {epoch + 1}"
-        path = f"{self.name}_epoch_{epoch + 1:03d}.png" if self.name else None
-        fig = plotting.plot_grid(images, ncols=self.ncols, title=title, path=path)
+        path = f"{self.name}_epoch_{epoch + 1:03d}.png" if self.save else None
+        fig = plotting.plot_grid(images, ncols=self.ncols, title=title, path=path, show=self.show)
         self._display(fig)
 
     def _display(self, fig):
-        """Show ``fig`` inline, replacing the previous grid of this run (one figure, updated)."""
+        """Show ``fig`` inline now, replacing the previous grid of this run (one figure,
+        updated), and close it: Jupyter does not show it again at the end of the cell."""
         if self.show:
             from IPython.display import display
             if self._display_handle is None:
                 self._display_handle = display(fig, display_id=True)
             else:
                 self._display_handle.update(fig)
-        plt.close(fig)
+            plt.close(fig)
 
     def evolution(self, k=10, path=None):
         """One row per snapshot: the first ``k`` samples, showing how they changed."""
@@ -353,11 +359,13 @@ class LossCurve(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         self.epochs.append((epoch + 1, {k: float(logs[k]) for k in self.KEYS if k in logs}))
 
-    def plot(self, path=None):
-        """Two panels: the losses, and the discriminator's mean output on real and fake."""
+    def plot(self, path=None, show=True):
+        """Two panels: the losses, and the discriminator's mean output on real and fake
+        (``show=False``: a figure that is only saved, see ``plotting.new_figure``)."""
         if not self.epochs:
             raise ValueError("Nothing recorded yet: train with this callback first.")
-        fig, (ax_loss, ax_out) = plt.subplots(1, 2, figsize=(11, 3.5))
+        fig = plotting.new_figure(show, figsize=(11, 3.5))
+        ax_loss, ax_out = fig.subplots(1, 2)
         for ax, keys in ((ax_loss, ("d_loss", "g_loss")), (ax_out, ("d_real", "d_fake"))):
             for color, key in zip(("tab:blue", "tab:orange"), keys):
                 if self.batches:
@@ -373,7 +381,6 @@ class LossCurve(keras.callbacks.Callback):
         fig.tight_layout()
         if path or self.name:
             plotting.save_figure(fig, path or f"{self.name}.png")
-        plt.close(fig)  # shown once, as the cell's value, like gankit.plotting's figures
         return fig
 
 

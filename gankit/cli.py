@@ -135,7 +135,7 @@ def main(argv=None):
     commands = parser.add_subparsers(dest="command", required=True)
 
     train = commands.add_parser("train", help="train a GAN and write its samples")
-    train.add_argument("model", choices=["vanilla", "dcgan", "ccgan"])
+    train.add_argument("model", choices=list(recipes.RECIPES))
     train.add_argument("--epochs", type=int, help="default: the setting's epochs for the model")
     train.add_argument("--setting", choices=config.SETTINGS,
                        help="default: GANKIT_SETTING, else full with a GPU and laptop without")

@@ -1,12 +1,13 @@
 """Figures used throughout the course: image grids, class and pixel histograms, and saving.
 
-Every function returns a ``matplotlib.figure.Figure`` and never calls ``plt.show()``. Each
-figure is created by pyplot and closed at once, so pyplot forgets it: in a notebook it appears
-exactly once when it is the cell's last expression (or with ``display(fig)``), ``plt.show()``
-does not show it again, and a script or command that makes hundreds of figures never piles up
-open windows or memory. To look at one from a script, save it (``path=`` or ``save_figure``)
-and open the PNG. Functions that take ``ax=`` draw into an axes you made yourself (with
-``plt.subplots``, for example) and return its figure, which stays yours to show or close.
+Every function returns a ``matplotlib.figure.Figure`` and never calls ``plt.show()``. In
+Jupyter (the inline backend, as in Colab) the figure stays open in pyplot, so Jupyter shows it
+once, at the end of the cell, wherever the call stands in the cell: end a cell whose last line
+makes a figure with ``;`` (or assign the figure), or Jupyter shows it a second time as the
+cell's value. Everywhere else pyplot never holds the figures (``new_figure``), so a script or
+command that makes hundreds of them never piles up open windows or memory: save one
+(``path=`` or ``save_figure``) and open the PNG. Functions that take ``ax=`` draw into an axes
+you made yourself (with ``plt.subplots``, for example) and return its figure.
 
 Figures are saved under ``figures_dir()``: the repository's ``figures/`` folder in a checkout,
 ``./figures`` otherwise, or the folder named by ``GANKIT_FIGURES_DIR``.
@@ -17,8 +18,10 @@ import os
 from pathlib import Path
 
 import numpy as np
+import matplotlib
 import matplotlib.pyplot as plt
 from matplotlib import colormaps
+from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from gankit.data import to_uint8
@@ -64,7 +67,7 @@ def save_figure(fig, name, dpi=100):
 
 
 def plot_grid(images, ncols=10, title=None, row_labels=None, col_labels=None, path=None, ax=None,
-              scale=1.0, highlight=None):
+              scale=1.0, highlight=None, show=True):
     """Show images as a grid, row by row, in grey (white strokes on black, as MNIST stores them).
 
     Args:
@@ -79,6 +82,7 @@ def plot_grid(images, ncols=10, title=None, row_labels=None, col_labels=None, pa
         scale: size multiplier of the new figure.
         highlight: optional bool ``(N,)``; images where it is True get a red frame
             (for example the corrupted images of ``gankit.studies.noise.make_noisy_dataset``).
+        show: False for a figure that is only saved (``new_figure``).
 
     Returns:
         The ``Figure``.
@@ -115,8 +119,8 @@ def plot_grid(images, ncols=10, title=None, row_labels=None, col_labels=None, pa
 
     own_figure = ax is None
     if own_figure:
-        fig = _new_figure(figsize=(ncols * TILE_INCHES * scale, nrows * TILE_INCHES * scale
-                              + (0.4 if title else 0.0)))
+        fig = new_figure(show, figsize=(ncols * TILE_INCHES * scale, nrows * TILE_INCHES * scale
+                                        + (0.4 if title else 0.0)))
         ax = fig.add_subplot()
         fig.subplots_adjust(left=0.0, right=1.0, bottom=0.0, top=1.0 if not title else
                             1.0 - 0.4 / fig.get_figheight())
@@ -164,7 +168,7 @@ def plot_grids_side_by_side(grids, ncols=10, path=None, highlights=None, scale=1
         raise ValueError(f"highlights has keys {sorted(unknown)} that are not in grids; use the "
                          f"same keys.")
     nrows = max(-(-len(images) // ncols) for images in grids.values())
-    fig = _new_figure(figsize=(len(grids) * (ncols * TILE_INCHES * scale + 0.3),
+    fig = new_figure(figsize=(len(grids) * (ncols * TILE_INCHES * scale + 0.3),
                           nrows * TILE_INCHES * scale + 0.5))
     axes = fig.subplots(1, len(grids), squeeze=False)[0]
     for ax, (name, images) in zip(axes, grids.items()):
@@ -239,16 +243,18 @@ def plot_pixel_histogram(images_dict, bins=32, ax=None, log=True, title=None):
 def _figure_and_axes(ax, figsize):
     if ax is not None:
         return ax.figure, ax
-    fig = _new_figure(figsize=figsize, layout="constrained")
+    fig = new_figure(figsize=figsize, layout="constrained")
     return fig, fig.add_subplot()
 
 
-def _new_figure(**kwargs):
-    """A figure made by pyplot (so its backend, inline in Jupyter, is set up as usual) and
-    closed at once: pyplot forgets it, so it is never shown twice and never left open."""
-    fig = plt.figure(**kwargs)
-    plt.close(fig)
-    return fig
+def new_figure(show=True, **kwargs):
+    """A new figure (``kwargs`` as for ``matplotlib.figure.Figure``). In Jupyter, a figure to
+    ``show`` is made by pyplot and left open, so Jupyter shows it at the end of the cell (and
+    then closes it); elsewhere, or with ``show=False`` (a figure that is only saved), pyplot
+    never holds it."""
+    if show and "inline" in matplotlib.get_backend():
+        return plt.figure(**kwargs)
+    return Figure(**kwargs)
 
 
 def _grey_cmap():

@@ -35,6 +35,15 @@ from gankit.gan import GAN
 # pass per step) scored as the wider pair did after 16 and 24 epochs in 0.55 times its
 # time (row "half-b64-sim-k100-ema"): the DCGAN recipe is that one.
 RECIPES = {
+    # The DCGAN as notebook 02 teaches it: the networks of Radford et al. (2016) at MNIST size,
+    # as TensorFlow's DCGAN tutorial builds them (generator 256-128-64, discriminator 64-128),
+    # the paper's Adam, notebook 01's alternating step, batch 256 (gankit.config); nothing else.
+    "dcgan_plain": {"builder": "dcgan", "conditional": False, "clusters": None,
+                    "conditioning": "projection",
+                    "generator": {"filters": (256, 128, 64), "kernel_size": 5},
+                    "discriminator": {"filters": (64, 128), "kernel_size": 5, "dropout": 0.3},
+                    "learning_rate": 2e-4, "d_learning_rate": 2e-4, "beta_1": 0.5, "loss": "bce",
+                    "label_smoothing": 0.0, "ema_momentum": None, "update": "alternating"},
     "vanilla": {"builder": "vanilla", "conditional": False,
                 "generator": {"hidden": (256, 512, 1024)},
                 "discriminator": {"hidden": (1024, 512, 256), "dropout": 0.3},
@@ -55,7 +64,8 @@ RECIPES = {
 
 
 def make_gan(model, seed=0, corruption=None, num_classes=None, **overrides):
-    """Build and compile the recommended GAN for ``model`` (``vanilla``, ``dcgan``, ``ccgan``).
+    """Build and compile the recommended GAN for ``model`` (``vanilla``, ``dcgan_plain``,
+    ``dcgan``, ``ccgan``).
 
     ``corruption`` is passed to ``GAN`` (AmbientGAN training, notebook 05). ``num_classes``:
     the classes of a conditional recipe (default 10, the digits). ``overrides``

@@ -13,12 +13,12 @@ import os
 
 import numpy as np
 import keras
-import matplotlib.pyplot as plt
 
 from gankit import callbacks, checkpoint, config, plotting, results
 from gankit.data import to_uint8
 
-MODEL_NAMES = {"vanilla": "vanilla GAN", "dcgan": "DCGAN", "ccgan": "CCGAN"}
+MODEL_NAMES = {"vanilla": "vanilla GAN", "dcgan_plain": "plain DCGAN", "dcgan": "DCGAN",
+               "ccgan": "CCGAN"}
 BACKEND_NAMES = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}
 RECORD_CORES = 2  # the shipped records were all measured on 2-core machines (README, "Settings")
 
@@ -54,8 +54,7 @@ def train(gan, images, labels=None, epochs=1, batch_size=256, out_dir=None, samp
         n_train = len(images) if isinstance(images, (np.ndarray, list)) else None
         print(recorded_cost(recipe, run_info.get("setting") or config.setting_name(), epochs,
                             n_train, batch_size, gpu=config._gpu_seen()))
-    grid = callbacks.SampleGrid(every=sample_every, name=None if out_dir else gan.name,
-                                show=show)
+    grid = callbacks.SampleGrid(every=sample_every, name=gan.name, save=not out_dir, show=show)
     curve = callbacks.LossCurve(name=None if out_dir else f"{gan.name}_losses")
     cbs = [callbacks.EpochTimer(report=verbose != 0), callbacks.StopOnNaN()]
     if out_dir:
@@ -67,12 +66,10 @@ def train(gan, images, labels=None, epochs=1, batch_size=256, out_dir=None, samp
     cbs += [*average_callbacks(gan), grid, curve, *extra_callbacks]
     history = gan.fit(images, labels, batch_size=batch_size, epochs=epochs, callbacks=cbs,
                       verbose=verbose)
-    if out_dir and curve.epochs:
-        plt.close(curve.plot(path=os.path.join(out_dir, "losses.png")))
-        n_cols = 10
-        plt.close(plotting.plot_grid(gan.generate(100, seed=0), ncols=n_cols,
-                                     title=f"{gan.name} samples",
-                                     path=os.path.join(out_dir, "samples.png")))
+    if out_dir and curve.epochs:  # files only: the cell shows the grids and curves it wants
+        curve.plot(path=os.path.join(out_dir, "losses.png"), show=False)
+        plotting.plot_grid(gan.generate(100, seed=0), ncols=10, title=f"{gan.name} samples",
+                           path=os.path.join(out_dir, "samples.png"), show=False)
     return history, grid, curve
 
 

@@ -8,9 +8,10 @@ The notebooks are copied to ``OUT_DIR/notebooks`` and run there, each in a fresh
 Python (nbclient, Jupyter's own executor) with Jupyter's inline figures (``MPLBACKEND`` is
 unset), in the quick setting unless ``GANKIT_SETTING`` says otherwise. The executed notebooks go
 to ``OUT_DIR/executed``; for every code cell, ``OUT_DIR/figures/<name>.jsonl`` records the
-figures it created through pyplot, how many of them it never displayed, and their titles (an
-IPython start-up file counts them). ``tests/test_executed_notebooks.py`` reads all of it, so one
-execution feeds every check. Exit status 1 when a notebook fails (its error is printed).
+figures it created through pyplot, how many of them it never displayed or displayed twice,
+and their titles (an IPython start-up file counts them). ``tests/test_executed_notebooks.py``
+reads all of it, so one execution feeds every check. Exit status 1 when a notebook fails (its
+error is printed).
 """
 
 import argparse
@@ -30,13 +31,13 @@ CELL_TIMEOUT = 900
 
 # Runs in every kernel at start-up: records, per cell, the figures pyplot created, those that
 # were never displayed (neither as a cell's value, nor by display(), nor by the inline
-# backend's flush at the end of the cell) and their titles.
+# backend's flush at the end of the cell), those displayed more than once, and their titles.
 FIGURE_COUNTER = '''
 import json, os
 import matplotlib.figure, matplotlib.pyplot as plt
 from IPython import get_ipython
 
-_log, _created, _shown = os.environ["GANKIT_FIGURE_LOG"], [], set()
+_log, _created, _shown = os.environ["GANKIT_FIGURE_LOG"], [], {}
 _figure = plt.figure
 
 def _counted_figure(*args, **kwargs):
@@ -51,7 +52,7 @@ _format = _shell.display_formatter.format
 
 def _recorded_format(obj, *args, **kwargs):
     if isinstance(obj, matplotlib.figure.Figure):
-        _shown.add(id(obj))
+        _shown[id(obj)] = _shown.get(id(obj), 0) + 1
     return _format(obj, *args, **kwargs)
 
 _shell.display_formatter.format = _recorded_format
@@ -67,6 +68,7 @@ def _record(result):
         f.write(json.dumps({"execution_count": result.execution_count,
                             "created": len(_created),
                             "unshown": sum(id(fig) not in _shown for fig in _created),
+                            "shown_twice": sum(_shown.get(id(fig), 0) > 1 for fig in _created),
                             "titles": [t for fig in _created for t in _titles(fig)]}) + "\\n")
     _created.clear()
     _shown.clear()

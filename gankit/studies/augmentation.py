@@ -12,11 +12,10 @@ import hashlib
 
 import numpy as np
 import keras
-from matplotlib.figure import Figure
 
 from gankit import config
 from gankit.evaluation.classifier import prepare_images, train_and_test
-from gankit.plotting import save_figure
+from gankit.plotting import new_figure, save_figure
 from gankit.studies.augment import (NUM_CLASSES, check_count, check_labels,
                                     mix_real_and_generated, top_up)
 
@@ -231,7 +230,7 @@ def plot_study(records, path=None, title=None):
     it (``gankit.plotting.save_figure``)."""
     rows = summarise_study(records)
     small = [r for r in rows if r["setting"] in ("small_real", "topped_up")]
-    fig = Figure(figsize=(10 if small else 5.5, 3.8))
+    fig = new_figure(figsize=(10 if small else 5.5, 3.8))
     axes = fig.subplots(1, 2 if small else 1, squeeze=False)[0]
 
     def spread(subset):

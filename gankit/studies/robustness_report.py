@@ -15,7 +15,6 @@ Introduced in notebook 05.
 import pathlib
 
 import numpy as np
-from matplotlib.figure import Figure
 
 from gankit import plotting
 from gankit.studies import robustness
@@ -105,7 +104,7 @@ def plot_curves(records, metrics=CURVES, ncols=3, path=None):
     """One panel per metric against the corrupted share; a line per kind and training option
     (dashed: noise-aware), shaded over seeds. Returns a ``Figure``; ``path`` also saves it."""
     nrows = -(-len(metrics) // ncols)
-    fig = Figure(figsize=(3.8 * ncols, 3.0 * nrows), layout="constrained")
+    fig = plotting.new_figure(figsize=(3.8 * ncols, 3.0 * nrows), layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     for ax in axes[len(metrics):]:
         ax.set_visible(False)
@@ -195,7 +194,7 @@ def plot_contamination(records, path=None):
     (``train_share``, after cleaning for the noise-aware letter runs), one marker per point,
     a colour and marker per kind and training option (open: noise-aware). The dotted diagonal
     is "reproduced at the training share". Returns a ``Figure``; ``path`` also saves it."""
-    fig = Figure(figsize=(5.0, 4.2), layout="constrained")
+    fig = plotting.new_figure(figsize=(5.0, 4.2), layout="constrained")
     ax = fig.subplots()
     colors = {"gaussian": "tab:blue", "EMNIST letters": "tab:orange",
               "letters stand-in": "tab:red"}
