@@ -24,7 +24,7 @@ RECORD_CORES = 2  # the shipped records were all measured on 2-core machines (RE
 
 
 def train(gan, images, labels=None, epochs=1, batch_size=256, out_dir=None, sample_every=1,
-          extra_callbacks=(), verbose=1, show=None, run=None, resume=True, recipe=None):
+          extra_callbacks=(), verbose=1, show=None, run=None, resume=True):
     """Train ``gan`` with the kit's callbacks; resume if ``out_dir`` holds a checkpoint.
 
     Args:
@@ -35,9 +35,6 @@ def train(gan, images, labels=None, epochs=1, batch_size=256, out_dir=None, samp
         run, resume: what the checkpoint records about the run (setting, recipe, ...) and
             whether to resume it (``True``; ``"force"`` resumes a run that differs; ``False``
             starts over): see ``gankit.callbacks.Checkpoint``.
-        recipe: ``"vanilla"``, ``"dcgan"`` or ``"ccgan"``, whose recorded cost is printed
-            before training (``recorded_cost``); default ``run["recipe"]``, else the GAN's name
-            (``recipes.make_gan`` names it ``<recipe>_gan``).
 
     With a generator optimizer that keeps a moving average of the weights (``use_ema``,
     recipe option ``ema_momentum``), the sample grids and the generator after ``train`` are
@@ -49,7 +46,9 @@ def train(gan, images, labels=None, epochs=1, batch_size=256, out_dir=None, samp
     """
     if verbose:
         run_info = run or {}
-        recipe = recipe or run_info.get("recipe") or (
+        # The recipe whose recorded cost applies: the run's, else the GAN's name, which
+        # recipes.make_gan sets to "<recipe>_gan".
+        recipe = run_info.get("recipe") or (
             gan.name.removesuffix("_gan") if gan.name.endswith("_gan") else None)
         n_train = len(images) if isinstance(images, (np.ndarray, list)) else None
         print(recorded_cost(recipe, run_info.get("setting") or config.setting_name(), epochs,
