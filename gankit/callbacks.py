@@ -204,7 +204,9 @@ class GeneratorAverage(keras.callbacks.Callback):
     one with clusters); the trained weights' statistics do not match the average, and its
     samples are worse with them. When the next epoch starts the trained weights and their
     statistics are put back, exactly, so training never sees the average; callbacks that save
-    the weights being trained (``Checkpoint``) go before this one in the list.
+    the weights being trained (``Checkpoint``) go before this one in the list. A later ``fit``
+    starts from the average, as with Keras's own ``use_ema``, unless a ``Checkpoint`` restores
+    the trained weights.
     """
 
     def __init__(self, n=2048, seed=0):
