@@ -24,7 +24,7 @@ from pathlib import Path
 import keras
 
 from gankit import config, data, recipes, results, training
-from gankit.evaluation import score_images
+from gankit.evaluation.scores import score_images
 
 PATH = results.FOLDER / "dcgan_ladder.json"
 HALF = {"generator": {"filters": (128, 64, 32), "kernel_size": 5},

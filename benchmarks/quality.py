@@ -11,7 +11,7 @@
 The full setting's results are the quality table, in ``gankit/results/``; the laptop setting's
 go into ``gankit/results/laptop/`` and the quick setting's into ``runs/quality-quick/``
 (``--out`` chooses another folder). For each model it writes ``<model>.json`` (every score of
-``gankit.evaluation.score_images`` on 10,000 samples, training epochs, wall time, backend and
+``gankit.evaluation.scores.score_images`` on 10,000 samples, training epochs, wall time, backend and
 device) and ``<model>_samples.npz`` (5,000 samples, ``uint8``, key ``images``, and ``labels``
 for conditional models), so anyone can re-score them, and ``<model>_grid.png`` (the first 100
 samples; conditional models draw digit ``i % 10`` in column ``i``). GANs train through
@@ -34,7 +34,7 @@ import numpy as np
 import keras
 
 from gankit import config, data, plotting, pretrained, recipes, results, training
-from gankit.evaluation import reference_scores, score_images
+from gankit.evaluation.scores import reference_scores, score_images
 from gankit.ppca import ClassConditionalPPCA
 
 GANS = ("vanilla", "dcgan", "ccgan")

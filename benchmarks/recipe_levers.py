@@ -28,7 +28,7 @@ from pathlib import Path
 import keras
 
 from gankit import config, data, recipes, results, training
-from gankit.evaluation import score_images
+from gankit.evaluation.scores import score_images
 
 HALF = {"generator": {"filters": (128, 64, 32), "kernel_size": 5},
         "discriminator": {"filters": (32, 64), "kernel_size": 5, "dropout": 0.3}}

@@ -175,7 +175,7 @@ def check_probabilities(probs, name="probabilities"):
     if probs.ndim != 2 or probs.shape[1] != NUM_CLASSES or probs.shape[0] == 0:
         raise ValueError(
             f"Expected class probabilities of shape (N, {NUM_CLASSES}) with N >= 1, got "
-            f"{probs.shape}. Get them with gankit.evaluation.load_evaluator()"
+            f"{probs.shape}. Get them with gankit.evaluation.classifier.load_evaluator()"
             f".predict_proba(images).")
     if not np.all(np.isfinite(probs)) or probs.min() < 0:
         raise ValueError("Probabilities must be finite and non-negative; if these are logits, "
@@ -225,3 +225,26 @@ def check_finite(logs, where):
             "Resume from the last checkpoint (a Checkpoint callback keeps the last good epoch) "
             "with a lower learning rate (a changed learning rate needs resume=\"force\", or "
             "--resume-anyway on the command line), or check the data for NaN values.")
+
+
+def check_predictions(values, name):
+    """Class labels int64 ``(N,)`` in 0..9 from labels ``(N,)`` or probabilities ``(N, 10)``
+    (their argmax), N >= 1."""
+    values = np.asarray(values)
+    if values.ndim == 2:
+        return check_probabilities(values, name).argmax(axis=1)
+    if values.ndim != 1 or values.shape[0] == 0:
+        raise ValueError(f"{name} must be labels of shape (N,) or probabilities of shape "
+                         f"(N, {NUM_CLASSES}), got shape {values.shape}.")
+    return check_labels(values, len(values), name)
+
+
+def check_features(feats, name):
+    """Features float64 ``(N, D)`` with N >= 2 rows, all finite (for a Fréchet distance)."""
+    feats = np.asarray(feats, dtype=np.float64)
+    if feats.ndim != 2 or feats.shape[0] < 2:
+        raise ValueError(f"{name} must have shape (N, D) with N >= 2 samples, got {feats.shape}. "
+                         f"Get features with load_evaluator().features(images).")
+    if not np.all(np.isfinite(feats)):
+        raise ValueError(f"{name} contains NaN or infinite values; check the images.")
+    return feats

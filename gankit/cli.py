@@ -1,23 +1,15 @@
 """The command line, for headless and GPU runs.
 
-    python -m gankit train {vanilla,dcgan,ccgan} [--setting quick|laptop|full] [--epochs N]
-                           [--out DIR]
+    python -m gankit train {vanilla,dcgan_plain,dcgan,ccgan} [--setting quick|laptop|full]
+                           [--epochs N] [--out DIR]
     python -m gankit sample {vanilla,dcgan,ccgan} --n N --out FILE.npz [--run DIR] [--seed S]
                             [--grid FILE.png]
-    python -m gankit evaluator train [--epochs N] [--seed S] [--out PATH]
 
-``train`` writes into ``--out`` (default ``runs/<model>-<setting>``): ``samples.png`` (a sample
-grid), ``losses.png`` (the loss curves), ``gan.weights.h5`` and ``generator.weights.h5`` (the
-final weights), ``samples.npz`` (key ``images``, ``uint8 (N, 28, 28)``; the setting's
-``n_samples`` unless ``--n-samples`` says otherwise), ``log.csv`` and ``checkpoint/``: run the
-same command again after an interruption and it resumes. ``--quick`` is ``--setting quick``.
-
-``sample`` writes ``N`` samples to ``FILE.npz``: ``images`` (``uint8 (N, 28, 28)``, 0..255) and,
-for the CCGAN, ``labels`` (``uint8 (N,)``, digit ``i % 10`` for sample ``i``). They come from
-the pretrained generator (``gankit.pretrained``) or, with ``--run DIR``, from a run folder of
-``train``: its final ``generator.weights.h5``, else its latest checkpoint. ``--grid FILE.png``
-also draws the first 100 of them (for the CCGAN, column ``i`` asked for digit ``i``).
-
+``train`` writes into ``--out`` (default ``runs/<model>-<setting>``) ``samples.png``,
+``losses.png``, ``gan.weights.h5``, ``generator.weights.h5``, ``samples.npz`` (``images`` uint8
+(N, 28, 28)), ``log.csv`` and ``checkpoint/``: the same command again resumes it. ``sample``
+writes ``images`` uint8 (N, 28, 28) and, for the CCGAN, ``labels`` uint8 (N,) (digit ``i % 10``
+for sample ``i``) from the pretrained generator or, with ``--run``, a run folder of ``train``.
 Introduced in notebook 02.
 """
 
@@ -32,7 +24,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from gankit import checkpoint, config, data, plotting, pretrained, recipes, training
-from gankit.evaluation import retrain
 
 
 def _train(args):
@@ -124,12 +115,6 @@ def _sample(args):
     return 0
 
 
-def _train_evaluator(args):
-    result = retrain.train_evaluator(epochs=args.epochs, seed=args.seed, path=args.out)
-    print(result)
-    return 0
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m gankit", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -158,14 +143,6 @@ def main(argv=None):
     sample.add_argument("--seed", type=int, default=0, help="seed of the latent vectors")
     sample.add_argument("--grid", help="also draw the first 100 samples into this .png file")
     sample.set_defaults(handler=_sample)
-
-    evaluator = commands.add_parser("evaluator", help="the MNIST evaluator")
-    actions = evaluator.add_subparsers(dest="action", required=True)
-    retrain_parser = actions.add_parser("train", help="retrain the shipped evaluator reproducibly")
-    retrain_parser.add_argument("--epochs", type=int, default=retrain.EPOCHS)
-    retrain_parser.add_argument("--seed", type=int, default=0)
-    retrain_parser.add_argument("--out", help="weights file (default: the package's shipped weights)")
-    retrain_parser.set_defaults(handler=_train_evaluator)
 
     args = parser.parse_args(argv)
     if getattr(args, "quick", False) and args.setting not in (None, "quick"):

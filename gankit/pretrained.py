@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from gankit import recipes
-from gankit.evaluation import score_images
+from gankit.evaluation.scores import score_images
 
 MODELS = ("vanilla", "dcgan", "ccgan")
 FOLDER = Path(__file__).resolve().parent / "weights"

@@ -1,10 +1,8 @@
-"""The oldest package versions gankit supports, checked once when gankit is imported.
+"""The oldest package versions gankit supports, checked when gankit is imported, so that a
+too-old Colab or laptop stops every notebook's setup cell with one message and the fix.
 
-The floor is Google Colab's runtime (its published package list, August 2026), except h5py,
-whose floor is the pinned stack's (TensorFlow 2.21 asks for h5py below 3.15). ``pyproject.toml``
-declares the same floors and ``requirements-floor.txt`` pins Colab's versions, which CI tests;
-``tests/test_versions.py`` keeps the three in step. Below the floor, ``import gankit`` stops at
-once with one message that names each package, its version and the fix.
+The floors are Google Colab's runtime, as in ``pyproject.toml`` and ``requirements-floor.txt``
+(``tests/test_versions.py`` keeps the three in step); h5py's is the pinned stack's.
 """
 
 import json
@@ -12,8 +10,7 @@ import os
 import re
 from importlib import metadata
 
-# Distribution name -> the oldest version gankit supports.
-MINIMUM = {
+MINIMUM = {  # distribution name -> the oldest version gankit supports
     "keras": "3.13.2",
     "numpy": "2.1.3",
     "scipy": "1.16.3",
@@ -28,8 +25,7 @@ BACKEND_PACKAGES = {"tensorflow": "tensorflow", "jax": "jax"}
 
 
 def _release(version):
-    """``(major, minor, micro)`` of a version string: ``"2.20.0rc1"`` counts as ``(2, 20, 0)``,
-    ``"2.13.0+cpu"`` as ``(2, 13, 0)``, ``"3.10"`` as ``(3, 10, 0)``."""
+    """``(major, minor, micro)``: ``"2.20.0rc1"`` and ``"2.20.0+cpu"`` are ``(2, 20, 0)``."""
     numbers = re.match(r"(\d+)(?:\.(\d+))?(?:\.(\d+))?", version)
     if numbers is None:
         raise ValueError(f"not a version number: {version!r}")
@@ -51,12 +47,8 @@ def keras_backend():
 
 def too_old(installed=None, backend=None):
     """``[(package, installed version, minimum)]`` for every checked package below its floor.
-
-    Args:
-        installed: ``{package: version}``; default: the installed distributions (a package that
-            is not installed is not checked: importing it fails with its own message).
-        backend: Keras's backend; default ``keras_backend()``.
-    """
+    ``installed``: ``{package: version}``, default the installed distributions (a missing one
+    fails on import with its own message); ``backend``: default ``keras_backend()``."""
     backend = backend or keras_backend()
     names = [n for n in MINIMUM if n not in BACKEND_PACKAGES.values()]
     names += [BACKEND_PACKAGES[backend]] if backend in BACKEND_PACKAGES else []

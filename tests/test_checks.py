@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from gankit import checks, data
-from gankit.evaluation import prepare_images, score_images
+from gankit.evaluation.classifier import prepare_images
+from gankit.evaluation.scores import score_images
 from gankit.studies import noise, robustness
 from tiny import tiny_gan
 

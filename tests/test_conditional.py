@@ -84,17 +84,6 @@ def test_ccgan_recipe_is_conditional_on_both_sides():
     assert gan.discriminator.get_layer("label_projection").output.shape == (None, 1)
 
 
-def test_a_conditional_recipe_takes_other_class_counts():
-    gan = recipes.make_gan("ccgan", num_classes=30)
-    assert gan.num_classes == 30
-    assert gan.discriminator.get_layer("label_embedding").input_dim == 30
-    assert gan.generate(2, labels=[0, 29], seed=0).shape == (2, 28, 28, 1)
-    with pytest.raises(ValueError, match=r"0\.\.29"):
-        gan.generate(1, labels=[30], seed=0)
-    with pytest.raises(ValueError, match="num_classes is for a conditional recipe"):
-        recipes.make_gan("dcgan", num_classes=30)
-
-
 @pytest.mark.parametrize("builder", [models.build_vanilla_discriminator,
                                      models.build_dcgan_discriminator])
 def test_projection_logit_is_unconditional_part_plus_label_term(builder):

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 import keras
 
-from gankit.evaluation import classifier as evaluator, retrain
+from benchmark_modules import load
+from gankit.evaluation import classifier as evaluator
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +20,7 @@ def test_architecture_maps_images_to_logits_and_features():
     model = evaluator.build_evaluator()
     images = np.zeros((2, 28, 28, 1), "float32")
     assert tuple(model(images).shape) == (2, 10)
-    assert tuple(evaluator.feature_extractor(model)(images).shape) == (2, 128)
+    assert evaluator.Evaluator(model).features(images).shape == (2, 128)
     assert model.count_params() < 300_000  # the weights file stays small
 
 
@@ -84,15 +85,15 @@ def test_train_classifier_is_reproducible():
     rng = np.random.default_rng(0)
     images = rng.uniform(-1, 1, (64, 28, 28, 1)).astype("float32")
     labels = rng.integers(0, 10, 64)
-    first, _ = evaluator.train_classifier(images, labels, epochs=1, seed=3, batch_size=32)
-    second, _ = evaluator.train_classifier(images, labels, epochs=1, seed=3, batch_size=32)
+    first, _ = evaluator.train_classifier(images, labels, epochs=1, seed=3)
+    second, _ = evaluator.train_classifier(images, labels, epochs=1, seed=3)
     for a, b in zip(first.weights, second.weights):
         np.testing.assert_allclose(keras.ops.convert_to_numpy(a.value),
                                    keras.ops.convert_to_numpy(b.value), rtol=1e-5, atol=1e-6)
 
 
 def test_missing_weights_file_says_how_to_train(tmp_path):
-    with pytest.raises(FileNotFoundError, match="gankit evaluator train"):
+    with pytest.raises(FileNotFoundError, match="benchmarks/evaluator.py --out"):
         evaluator.load_evaluator(tmp_path / "none.weights.h5")
 
 
@@ -101,7 +102,7 @@ def test_train_evaluator_saves_weights_and_reference_scores(tmp_path, monkeypatc
                                                              shared_data_dir):
     import functools
     from gankit import data
-    from gankit.evaluation import reference as metrics
+    retrain = load("evaluator")  # benchmarks/evaluator.py
     root = shared_data_dir
     real_load = data.load_mnist
 
@@ -111,13 +112,13 @@ def test_train_evaluator_saves_weights_and_reference_scores(tmp_path, monkeypatc
 
     monkeypatch.setattr(data, "load_mnist", small_load)
     monkeypatch.setattr(retrain, "compute_reference_scores",
-                        functools.partial(metrics.compute_reference_scores, n=500))
+                        functools.partial(retrain.compute_reference_scores, n=500))
     result = retrain.train_evaluator(epochs=1, path=tmp_path / "ev.weights.h5", verbose=0)
     assert 0.3 < result["test_accuracy"] <= 1.0 and result["backend"] == keras.backend.backend()
     loaded = evaluator.load_evaluator(tmp_path / "ev.weights.h5")
     test_images, test_labels = small_load("test")
     assert loaded.accuracy(test_images, test_labels) == pytest.approx(result["test_accuracy"])
-    rows = metrics.reference_scores(tmp_path / "reference_scores.json")
+    rows = json.loads((tmp_path / "reference_scores.json").read_text())["rows"]
     assert set(rows) == {"real_train", "uniform_noise", "single_digit"}
     with pytest.raises(ValueError, match=".weights.h5"):
         retrain.train_evaluator(path=tmp_path / "ev.h5")

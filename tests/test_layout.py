@@ -1,7 +1,6 @@
-"""The package's layout: no import cycles, moved names still importable, one backend trainer."""
+"""The package's layout: no import cycles, every module imports alone, one backend trainer."""
 
 import ast
-import importlib
 import pathlib
 import subprocess
 import sys
@@ -66,20 +65,6 @@ def test_every_module_imports_alone_in_a_fresh_interpreter():
         result = subprocess.run([sys.executable, "-c", code, module], capture_output=True,
                                 text=True)
         assert result.returncode == 0, f"import {module} failed:\n{result.stderr[-2000:]}"
-
-
-@pytest.mark.parametrize("old, new", sorted(gankit.MOVED.items()))
-def test_moved_modules_keep_their_old_names(old, new):
-    assert getattr(gankit, old) is importlib.import_module(new)
-
-
-def test_old_public_names_are_reachable():
-    from gankit import ambient, augmentation_study, evaluator, metrics, noise, recipes
-    assert callable(evaluator.load_evaluator) and callable(evaluator.train_evaluator)
-    assert callable(metrics.score_images) and callable(metrics.compute_reference_scores)
-    assert callable(noise.make_noisy_dataset) and callable(ambient.GaussianCorruption)
-    assert callable(augmentation_study.augmentation_study)
-    assert callable(recipes.train) and callable(recipes.make_gan)
 
 
 def test_the_gan_inherits_the_current_backends_trainer():

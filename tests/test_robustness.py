@@ -27,7 +27,7 @@ def digits(shared_data_dir):
 
 @pytest.fixture(scope="module")
 def evaluator():
-    from gankit.evaluation import load_evaluator
+    from gankit.evaluation.classifier import load_evaluator
     try:
         return load_evaluator()
     except FileNotFoundError as error:

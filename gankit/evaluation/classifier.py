@@ -1,25 +1,12 @@
-"""The MNIST evaluator: a small convolutional classifier that judges generated digits.
-
-A GAN's losses say little about how good its samples are, so we ask a classifier trained on
-real MNIST what it sees. The evaluator is LeNet-like:
+"""The MNIST evaluator: a small convolutional classifier, trained on real digits, that judges
+generated ones (a GAN's losses say little about its samples). Introduced in notebook 01.
 
     image (28, 28, 1) in [-1, 1]
     -> Conv 32 3x3 -> Conv 32 3x3 -> MaxPool 2 -> Conv 64 3x3 -> Conv 64 3x3 -> MaxPool 2
     -> Dense 128 ("features") -> Dropout 0.5 -> Dense 10 ("logits")
 
-It outputs logits, not probabilities (training on logits is numerically safer);
-``predict_proba`` applies the softmax. The 128 ReLU activations of the "features" layer are the
-image representation for the Fréchet distance (``gankit.evaluation.scores``). Its weights ship with the
-package (``gankit/weights/evaluator.weights.h5``, about 0.8 MB) and load on every backend: the
-model is built from code, then ``load_weights`` fills it in.
-
-    ev = load_evaluator()
-    ev.predict(images)          # int64 (N,), the digit it sees
-    ev.predict_proba(images)    # float32 (N, 10)
-    ev.features(images)         # float32 (N, 128)
-
-``python -m gankit evaluator train`` retrains it (``gankit.evaluation.retrain``). Introduced in
-notebook 01 ("How good is it?").
+Its weights ship with the kit (``gankit/weights/evaluator.weights.h5``) and load on every
+backend: the model is built from code, then ``load_weights`` fills it in.
 """
 
 import math
@@ -37,7 +24,7 @@ WEIGHTS_PATH = Path(__file__).resolve().parents[1] / "weights" / "evaluator.weig
 BATCH_SIZE = 1000
 
 
-def build_evaluator(name="mnist_evaluator"):
+def build_evaluator():
     """The evaluator's architecture, freshly initialised.
 
     Returns:
@@ -55,13 +42,7 @@ def build_evaluator(name="mnist_evaluator"):
     x = layers.Dense(128, activation="relu", name="features")(x)
     x = layers.Dropout(0.5, name="dropout")(x)
     logits = layers.Dense(10, name="logits")(x)
-    return keras.Model(images, logits, name=name)
-
-
-def feature_extractor(model):
-    """A model sharing ``model``'s layers: images (N, 28, 28, 1) -> features float32 (N, 128)."""
-    return keras.Model(model.inputs, model.get_layer("features").output,
-                       name=f"{model.name}_features")
+    return keras.Model(images, logits, name="mnist_evaluator")
 
 
 def prepare_images(images, name="images"):
@@ -78,13 +59,10 @@ def prepare_images(images, name="images"):
 
 
 class Evaluator:
-    """A trained evaluator with batched (1,000 at a time) predictions on numpy arrays.
+    """A trained evaluator (``model``: images -> logits (N, 10)) with batched predictions.
 
     Every method takes uint8 (N, 28, 28) images or model-range floats (N, 28, 28[, 1]) in [-1, 1]
     (see ``prepare_images``).
-
-    Attributes:
-        model: the keras.Model, images -> logits (N, 10).
     """
 
     def __init__(self, model):
@@ -123,31 +101,21 @@ _LOADED = {}
 
 
 def load_evaluator(path=None):
-    """Load the evaluator (cached: later calls with the same path return the same object).
-
-    Args:
-        path: a ``.weights.h5`` file from ``train_evaluator``; default the shipped weights.
-
-    Returns:
-        Evaluator with ``predict_proba``, ``features``, ``predict``, ``probs_and_features``.
-    """
+    """The ``Evaluator`` with the shipped weights, or those in ``path`` (a ``.weights.h5`` file
+    of ``benchmarks/evaluator.py``); cached: later calls with the same path return it again."""
     path = Path(path).resolve() if path is not None else WEIGHTS_PATH
     if path not in _LOADED:
         if not path.exists():
-            raise FileNotFoundError(f"No evaluator weights at {path}. Train them with "
-                                    "`python -m gankit evaluator train` (a few minutes on a CPU).")
+            raise FileNotFoundError(f"No evaluator weights at {path}: reinstall gankit, or train "
+                                    f"them with `python benchmarks/evaluator.py --out {path}` in "
+                                    "a copy of the kit (a few minutes on a CPU).")
         model = build_evaluator()
         model.load_weights(path)
         _LOADED[path] = Evaluator(model)
     return _LOADED[path]
 
 
-def forget_loaded(path):
-    """Drop the cached evaluator loaded from ``path`` (after its weights were rewritten)."""
-    _LOADED.pop(Path(path).resolve(), None)
-
-
-def train_classifier(images, labels, epochs=6, seed=0, batch_size=128, verbose=0):
+def train_classifier(images, labels, epochs=6, seed=0, verbose=0):
     """Train a fresh evaluator-architecture network on labelled images.
 
     Adam (learning rate 1e-3, cosine decay to 0 over the run), cross-entropy on logits.
@@ -165,6 +133,7 @@ def train_classifier(images, labels, epochs=6, seed=0, batch_size=128, verbose=0
     labels = check_labels(labels, len(images)).astype("int32")
     keras.utils.set_random_seed(seed)
     model = build_evaluator()
+    batch_size = 128
     steps = epochs * math.ceil(len(images) / batch_size)
     schedule = keras.optimizers.schedules.CosineDecay(1e-3, decay_steps=max(steps, 1))
     model.compile(optimizer=keras.optimizers.Adam(schedule),
@@ -178,7 +147,7 @@ def train_classifier(images, labels, epochs=6, seed=0, batch_size=128, verbose=0
 def train_and_test(images, labels, test_images, test_labels, epochs=6, seed=0, verbose=0):
     """Train a fresh classifier on ``images`` (``train_classifier``) and test it on real digits.
 
-    Used for the classification accuracy score and the augmentation study (notebook 03).
+    Used by the augmentation study (notebook 03).
 
     Args:
         images, test_images: uint8 (N, 28, 28) or model range float32 (N, 28, 28[, 1]).

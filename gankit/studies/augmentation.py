@@ -78,13 +78,12 @@ def augmentation_study(generator, real_images, real_labels, test_images, test_la
     """Test accuracy on real digits of classifiers trained on mixes of real and generated ones.
 
     For each seed, a fresh network of the evaluator's architecture
-    (``gankit.evaluation.train_classifier``, ``epochs`` epochs) is trained on each of these sets
+    (``gankit.evaluation.classifier.train_classifier``, ``epochs`` epochs) is trained on each of these sets
     and tested on ``test_images``:
 
     - ``"mixed"``: ``total`` images, a share ``f`` real, for each ``f`` in ``real_fractions``
       (``mix_real_and_generated``);
-    - ``"generated_only"``: ``total`` generated images (the classification accuracy score,
-      ``gankit.evaluation.classification_accuracy_score``);
+    - ``"generated_only"``: ``total`` generated images (the classification accuracy score);
     - with ``small_real``: ``"small_real"``, ``small_real`` real images alone, and
       ``"topped_up"``, the same real images completed to ``total`` with generated ones
       (``top_up``).

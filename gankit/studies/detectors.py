@@ -35,7 +35,7 @@ CLEAN_THRESHOLD = RECOGNISABLE_THRESHOLD  # keep what recognisable_fraction coun
 def clean_with_evaluator(images, mask=None, threshold=CLEAN_THRESHOLD, evaluator=None):
     """Drop the images that the evaluator does not call a digit with at least ``threshold``.
 
-    The rule is the one of ``gankit.evaluation.recognisable_fraction``: an image is kept when the
+    The rule is the one of ``gankit.evaluation.scores.recognisable_fraction``: an image is kept when the
     evaluator's largest class probability is >= ``threshold`` (0.9). A letter that looks like a
     digit (o, l, s, z...) is kept, and an untidy real digit is dropped; ``mask`` (from
     ``make_noisy_dataset``) lets the report count both.
@@ -44,7 +44,7 @@ def clean_with_evaluator(images, mask=None, threshold=CLEAN_THRESHOLD, evaluator
         images: uint8 ``(N, 28, 28)`` or model range ``(N, 28, 28[, 1])``.
         mask: optional bool ``(N,)``, True at the contaminating images.
         threshold: confidence in (0, 1] needed to keep an image.
-        evaluator: from ``gankit.evaluation.load_evaluator`` (default: the shipped one).
+        evaluator: from ``gankit.evaluation.classifier.load_evaluator`` (default: the shipped one).
 
     Returns:
         ``(kept_images, keep, report)``: the kept images (same convention as ``images``), the

@@ -42,7 +42,7 @@ import keras
 
 from gankit import config, data, recipes, training
 from gankit.checks import check_count
-from gankit.evaluation import score_images
+from gankit.evaluation.scores import score_images
 from gankit.studies import ambient, detectors, noise
 
 @dataclasses.dataclass(frozen=True)
