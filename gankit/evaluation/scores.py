@@ -99,9 +99,9 @@ def class_coverage(predictions):
 
     Returns:
         dict with ``counts`` (list of 10 ints, samples per predicted class), ``covered`` (int,
-        0..10, classes predicted for at least 1% of the samples) and ``kl_from_uniform`` (float, in nats:
-        KL(q || uniform) = log 10 - H(q) of the predicted-class shares q; 0 for a perfectly
-        even mix, log 10 = 2.303 when all samples are one digit).
+        0..10, classes predicted for at least 1% of the samples) and ``kl_from_uniform``
+        (float, in nats: KL(q || uniform) = log 10 - H(q) of the predicted-class shares q; 0
+        for a perfectly even mix, log 10 = 2.303 when all samples are one digit).
     """
     labels = check_predictions(predictions, "predictions")
     counts = np.bincount(labels, minlength=NUM_CLASSES)
@@ -186,6 +186,7 @@ def reference_scores():
     total mode collapse), each with a ``description``; stored next to the evaluator's weights.
     """
     if not REFERENCE_PATH.exists():
-        raise FileNotFoundError(f"No reference scores at {REFERENCE_PATH}: reinstall gankit, or compute them "
-                                "with `python benchmarks/evaluator.py` in a copy of the kit.")
+        raise FileNotFoundError(f"No reference scores at {REFERENCE_PATH}: reinstall gankit, or "
+                                "compute them with `python benchmarks/evaluator.py` in a copy "
+                                "of the kit.")
     return json.loads(REFERENCE_PATH.read_text())["rows"]
