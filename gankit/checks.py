@@ -1,13 +1,9 @@
-"""Input checks shared by every public entry point, so a mistake gets one clear message.
+"""Input checks for every public entry point: one mistake, one message naming the fix.
 
 Each function checks one kind of argument and returns it in a canonical form, or raises
-``ValueError`` naming the argument, what is wrong with it and the fix. The rest of gankit calls
-these instead of checking for itself: ``GAN.fit`` and ``make_noisy_dataset`` refuse 0..1 images
-with the same words as the evaluator, and a count of samples is checked the same way by
-``generate``, the PPCA baseline and the augmentation mixer.
-
-The two image conventions (notebook 00): uint8 ``(N, 28, 28[, 1])`` in 0..255, and float
-"model range" ``(N, 28, 28[, 1])`` in [-1, 1], the generator's tanh output (background -1).
+``ValueError`` naming the argument, the problem and the fix. Introduced in notebook 00, with
+the two image conventions: uint8 ``(N, 28, 28[, 1])`` in 0..255, and float "model range"
+``(N, 28, 28[, 1])`` in [-1, 1], a generator's tanh output (background -1).
 """
 
 import math
@@ -20,26 +16,16 @@ IMAGE_SHAPE = (28, 28, 1)
 NUM_CLASSES = 10  # MNIST's digits 0..9
 RANGE_TOLERANCE = 1e-5  # float images may overshoot [-1, 1] by this much (rounding)
 MIN_SCORE_IMAGES = 100  # fewer samples make every score noise (the Fréchet distance most)
+SHAPES = "must have shape (N, 28, 28) or (N, 28, 28, 1), got"
 
 
 def check_images(images, name="images", channel=None, allow_empty=False):
-    """Check a batch of 28x28 images in either convention.
+    """Images uint8 ``(N, 28, 28[, 1])`` in 0..255 or float32/64 in [-1, 1], as an array.
 
-    Args:
-        images: uint8 ``(N, 28, 28[, 1])`` in 0..255 or floats ``(N, 28, 28[, 1])`` in [-1, 1].
-        name: the argument's name, used in the messages.
-        channel: ``"drop"`` returns ``(N, 28, 28)``, ``"add"`` returns ``(N, 28, 28, 1)``,
-            None keeps the shape given.
-        allow_empty: accept N = 0.
-
-    Returns:
-        The images as a NumPy array of the same dtype.
-
-    Raises:
-        ValueError: for a tuple (images with labels), a single image, flat or channels-first
-            arrays, other shapes, an empty batch, other dtypes, NaN or inf, floats outside
-            [-1, 1], and floats that look like 0..1 images (no negative pixel and a median below
-            0.5: in the model range the background is -1).
+    ``channel="drop"`` returns ``(N, 28, 28)``, ``"add"`` ``(N, 28, 28, 1)``, None the shape
+    given. Refuses tuples, single images, flat or channels-first arrays, an empty batch (unless
+    ``allow_empty``), other dtypes, NaN or inf, floats outside [-1, 1] and floats that look like
+    0..1 images (no negative pixel, median below 0.5).
     """
     if isinstance(images, tuple):
         raise ValueError(f"{name} is a tuple; pass the image array only, e.g. "
@@ -47,19 +33,18 @@ def check_images(images, name="images", channel=None, allow_empty=False):
     images = np.asarray(images)
     shape = images.shape
     if shape in ((28, 28), (28, 28, 1)):
-        raise ValueError(f"{name} must have shape (N, 28, 28) or (N, 28, 28, 1), got a single "
-                         f"image of shape {shape}; add a batch axis: image[None] ({name}[None]).")
+        raise ValueError(f"{name} {SHAPES} a single image of shape {shape}; add a batch axis: "
+                         f"image[None] ({name}[None]).")
     if len(shape) == 2 and shape[1] == 784:
-        raise ValueError(f"{name} must have shape (N, 28, 28) or (N, 28, 28, 1), got flat rows "
-                         f"{shape}; reshape them with .reshape(-1, 28, 28) or .reshape(-1, 28, 28, 1).")
+        raise ValueError(f"{name} {SHAPES} flat rows {shape}; reshape them with "
+                         f".reshape(-1, 28, 28) or .reshape(-1, 28, 28, 1).")
     if len(shape) == 4 and shape[1:] == (1, 28, 28):
-        raise ValueError(f"{name} must have shape (N, 28, 28) or (N, 28, 28, 1), got "
-                         f"channels-first images {shape}; use .transpose(0, 2, 3, 1).")
+        raise ValueError(f"{name} {SHAPES} channels-first images {shape}; use "
+                         f".transpose(0, 2, 3, 1).")
     if shape[1:] not in ((28, 28), (28, 28, 1)):
-        raise ValueError(f"{name} must have shape (N, 28, 28) or (N, 28, 28, 1), got {shape}; "
-                         f"reshape a single image with image[None] and flat rows with "
-                         f".reshape(-1, 28, 28). MNIST digits are 28x28: crop or resize others "
-                         f"(32x32: images[:, 2:30, 2:30]).")
+        raise ValueError(f"{name} {SHAPES} {shape}; reshape a single image with image[None] and "
+                         f"flat rows with .reshape(-1, 28, 28). MNIST digits are 28x28: crop or "
+                         f"resize others (32x32: images[:, 2:30, 2:30]).")
     if shape[0] == 0 and not allow_empty:
         raise ValueError(f"{name} is empty (N = 0); pass at least one image.")
     if images.dtype != np.uint8:
@@ -98,20 +83,8 @@ def _check_float_range(images, name):
 
 
 def check_labels(labels, n, name="labels", num_classes=NUM_CLASSES):
-    """Check class labels for ``n`` images: one whole number in ``0..num_classes-1`` each.
-
-    Args:
-        labels: ``(n,)`` integers, or floats with whole values (a list is fine).
-        n: the number of images they label.
-        num_classes: labels lie in ``0..num_classes-1``; None accepts any whole numbers (the
-            PPCA baseline fits whatever classes it is given).
-
-    Returns:
-        int64 ``(n,)``.
-
-    Raises:
-        ValueError: for the wrong length, non-numbers, non-whole values or values out of range.
-    """
+    """Labels of ``n`` images: whole numbers (ints, or whole floats) in ``0..num_classes-1``,
+    or any whole numbers with ``num_classes=None``; returns int64 ``(n,)``."""
     if isinstance(labels, tuple) and len(labels) == 2 and hasattr(labels[0], "shape"):
         raise ValueError(f"{name} is a tuple of two arrays; pass the label array only.")
     labels = np.asarray(labels)
@@ -131,17 +104,34 @@ def check_labels(labels, n, name="labels", num_classes=NUM_CLASSES):
     return labels.astype(np.int64)
 
 
-def check_count(value, name, minimum=0):
-    """A whole number ``>= minimum`` (a count of images, samples or epochs), as an int.
+def _is_count(value, minimum, maximum=None):
+    return (not isinstance(value, bool) and isinstance(value, numbers.Real)
+            and math.isfinite(value) and value == int(value) and value >= minimum
+            and (maximum is None or value <= maximum))
 
-    Accepts Python and NumPy integers and whole floats (``1e4``); refuses bools, NaN, strings
-    and fractions, naming ``name``.
-    """
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be a whole number >= {minimum}, got {value!r}.")
-    if not math.isfinite(value) or value != int(value) or value < minimum:
-        raise ValueError(f"{name} must be a whole number >= {minimum}, got {value!r}.")
+
+def check_count(value, name, minimum=0, maximum=None):
+    """A whole number in ``minimum..maximum`` (ints, or whole floats such as ``1e4``), as an
+    int; refuses bools, NaN, strings and fractions."""
+    if not _is_count(value, minimum, maximum):
+        bounds = f">= {minimum}" if maximum is None else f"in {minimum}..{maximum}"
+        raise ValueError(f"{name} must be a whole number {bounds}, got {value!r}.")
     return int(value)
+
+
+def check_sizes(**sizes):
+    """Layer sizes: each an int >= 1, or a non-empty tuple of them (e.g. ``filters=(64, 128)``)."""
+    for name, value in sizes.items():
+        values = value if isinstance(value, (tuple, list)) else (value,)
+        if not values or not all(_is_count(v, 1) for v in values):
+            raise ValueError(f"{name} must be positive integers, got {value!r}.")
+
+
+def check_choice(value, choices, name):
+    """``value`` if it is one of ``choices``."""
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {tuple(choices)}, got {value!r}.")
+    return value
 
 
 def check_fraction(fraction, mode="replace", name="fraction"):
@@ -161,12 +151,10 @@ def check_fraction(fraction, mode="replace", name="fraction"):
 
 def check_sigma(value, name):
     """A finite real number >= 0 (a blur or noise standard deviation; 0 turns it off)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be a number >= 0, got {value!r}.")
-    value = float(value)
-    if math.isnan(value) or math.isinf(value) or value < 0:
-        raise ValueError(f"{name} must be a finite number >= 0 (0 turns it off), got {value}.")
-    return value
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not (
+            math.isfinite(value) and value >= 0):
+        raise ValueError(f"{name} must be a finite number >= 0 (0 turns it off), got {value!r}.")
+    return float(value)
 
 
 def check_probabilities(probs, name="probabilities"):
@@ -198,7 +186,7 @@ def check_score_count(n, name="images"):
 
 
 def check_folder(path, what):
-    """A folder that must exist, as given (``what`` says where it came from, for the message)."""
+    """A folder path, as given (``what`` says where it came from, for the message)."""
     path = os.fspath(path)
     if os.path.isfile(path):
         raise ValueError(f"{what} points at a file, {path}; it must name a folder (the folder "
@@ -210,8 +198,7 @@ WATCHED = ("d_loss", "g_loss")
 
 
 class TrainingDiverged(RuntimeError):
-    """A loss or a saved weight became NaN or infinite: the run stopped; the last good
-    checkpoint is kept."""
+    """A loss or a saved weight became NaN or infinite; the last good checkpoint is kept."""
 
 
 def check_finite(logs, where):

@@ -1,15 +1,11 @@
-"""MNIST and EMNIST Letters as numpy arrays, plus the converters between image conventions.
+"""MNIST and EMNIST Letters as NumPy arrays, and the converters between the two image
+conventions (uint8 ``(N, 28, 28)`` in 0..255; the model range, ``float32 (N, 28, 28, 1)`` in
+[-1, 1]). Introduced in notebook 00.
 
-Files are looked for, in this order, in: the ``data_dir`` argument; the ``GANKIT_DATA_DIR``
-environment variable (for EMNIST, ``GANKIT_EMNIST_DIR`` first); the repository's ``data/``
-folder (``~/.cache/gankit`` outside a checkout). Each folder may hold the canonical IDX files
-directly or in an ``mnist/`` or ``emnist/`` subfolder, gzipped or not. When none are found in
-the default folder they are downloaded with tensorflow-datasets and cached there. A folder given
-explicitly must hold the files: nothing silently falls through to another source.
-
-Conventions: "uint8 images" are ``uint8 (N, 28, 28)`` in 0..255; the "model range" is
-``float32 (N, 28, 28, 1)`` in [-1, 1], which is what a tanh generator produces.
-Introduced in notebook 00.
+The IDX files are looked for in the ``data_dir`` argument, else ``GANKIT_DATA_DIR`` (for EMNIST
+``GANKIT_EMNIST_DIR`` first), else the default folder (``default_data_dir``), each directly or
+in ``mnist/`` or ``emnist/``, gzipped or not. Only the default folder falls back to a download
+with tensorflow-datasets (cached there): a folder named explicitly must hold the files.
 """
 
 import importlib.util
@@ -20,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from gankit.checks import check_count, check_folder, check_images, check_labels  # noqa: F401
-from gankit.idx import CorruptDataError, read_idx, write_idx  # noqa: F401  (re-exported)
+from gankit.checks import check_choice, check_count, check_folder, check_images
+from gankit.idx import CorruptDataError, read_idx
 
 MNIST_FILES = {"train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
                "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")}
@@ -42,7 +38,7 @@ class DataNotFoundError(FileNotFoundError):
 
 
 class Loaded(tuple):
-    """``(images, labels)`` that also knows where it came from: ``.images``, ``.labels``, ``.source``."""
+    """``(images, labels)`` with ``.images``, ``.labels`` and ``.source`` (where they came from)."""
 
     def __new__(cls, images, labels, source):
         loaded = super().__new__(cls, (images, labels))
@@ -66,54 +62,33 @@ def default_data_dir():
     return root / "data" if (root / "pyproject.toml").is_file() else Path.home() / ".cache" / "gankit"
 
 
-def load_mnist(split="train", data_dir=None, verify=True, verbose=True):
-    """Load MNIST handwritten digits.
-
-    Args:
-        split: ``"train"`` (60,000 images) or ``"test"`` (10,000 images).
-        data_dir: folder with the IDX files (directly or in ``mnist/``); see the module docstring.
-        verify: check local files against MNIST's SHA-256 checksums (turn off only for
-            deliberately different files, such as small test files).
-        verbose: print one line saying what was loaded and from where.
-
-    Returns:
-        ``Loaded`` tuple ``(images, labels)``: images ``uint8 (N, 28, 28)`` in 0..255, labels
-        ``uint8 (N,)`` in 0..9; ``.source`` says where they came from.
-    """
+def load_mnist(split="train", data_dir=None, verbose=True):
+    """MNIST's ``"train"`` (60,000) or ``"test"`` (10,000) digits, checked against their
+    SHA-256: a ``Loaded`` ``(images uint8 (N, 28, 28) in 0..255, labels uint8 (N,) in 0..9)``.
+    ``verbose`` prints what was loaded and from where."""
     return _load("MNIST", "mnist", MNIST_FILES, split, data_dir, ("GANKIT_DATA_DIR",),
-                 labels_range=(0, 9), verify=verify, verbose=verbose)
+                 labels_range=(0, 9), checksums=MNIST_SHA256, verbose=verbose)
 
 
 def load_emnist_letters(split="train", data_dir=None, verbose=True):
-    """Load EMNIST Letters, oriented like MNIST (the files store each image transposed).
-
-    Args:
-        split: ``"train"`` or ``"test"``.
-        data_dir: folder with the ``emnist-letters-*`` IDX files (directly or in ``emnist/``);
-            otherwise ``GANKIT_EMNIST_DIR``, then ``GANKIT_DATA_DIR``, then the default folder.
-        verbose: print one line saying what was loaded and from where.
-
-    Returns:
-        ``Loaded`` tuple ``(images, labels)``: images ``uint8 (N, 28, 28)``, labels ``uint8 (N,)``
-        in 1..26 (a/A = 1, ..., z/Z = 26); ``.source`` names the folder or the download.
-    """
+    """EMNIST Letters (``"train"`` or ``"test"``), oriented like MNIST (the files store each
+    image transposed): a ``Loaded`` ``(images uint8 (N, 28, 28), labels uint8 (N,) in 1..26)``,
+    a/A = 1, ..., z/Z = 26."""
     return _load("EMNIST Letters", "emnist", EMNIST_FILES, split, data_dir,
-                 ("GANKIT_EMNIST_DIR", "GANKIT_DATA_DIR"), labels_range=(1, 26),
-                 verify=False, verbose=verbose)
+                 ("GANKIT_EMNIST_DIR", "GANKIT_DATA_DIR"), labels_range=(1, 26), checksums={},
+                 verbose=verbose)
 
 
-def _load(title, subfolder, files, split, data_dir, env_names, labels_range, verify, verbose):
-    if split not in files:
-        raise ValueError(f"Unknown split {split!r} for {title}; use 'train' or 'test'.")
-    names = files[split]
+def _load(title, subfolder, files, split, data_dir, env_names, labels_range, checksums, verbose):
+    names = files[check_choice(split, files, "split")]
     expected = " and ".join(f"{name}[.gz]" for name in names)
     folder, origin = _chosen_folder(data_dir, env_names)
     searched = [folder, folder / subfolder]
     found = _find_pair(searched, names)
     if found is not None:
         images_path, labels_path = found
-        images = read_idx(images_path, MNIST_SHA256.get(names[0]) if verify else None)
-        labels = read_idx(labels_path, MNIST_SHA256.get(names[1]) if verify else None)
+        images = read_idx(images_path, checksums.get(names[0]))
+        labels = read_idx(labels_path, checksums.get(names[1]))
         source = f"local IDX files in {images_path.parent}"
     elif origin is not None:
         problem = "does not hold" if folder.is_dir() else "does not exist, so it cannot hold"
@@ -148,20 +123,14 @@ def _chosen_folder(data_dir, env_names):
 
 def _find_pair(folders, names):
     for folder in folders:
-        paths = [_find_file(folder, name) for name in names]
+        paths = [next((path for path in (folder / name, folder / f"{name}.gz") if path.is_file()),
+                      None) for name in names]
         if all(paths):
             return paths
         if any(paths):
             missing = names[paths.index(None)]
             raise DataNotFoundError(f"{folder} holds {names[1 - paths.index(None)]} but not "
                                     f"{missing}[.gz]; put both files in the same folder.")
-    return None
-
-
-def _find_file(folder, name):
-    for candidate in (folder / name, folder / f"{name}.gz"):
-        if candidate.is_file():
-            return candidate
     return None
 
 
@@ -218,18 +187,14 @@ def _download(title, tfds_name, split, folder, env_names, searched, expected):
     cache = folder / "tensorflow_datasets"
     images, labels = tfds.as_numpy(tfds.load(tfds_name, split=split, batch_size=-1,
                                              as_supervised=True, data_dir=str(cache)))
-    # TFDS keeps the IDX contents as they are: images (N, 28, 28, 1), EMNIST ones still
-    # transposed (its catalog says so), and EMNIST Letters labels 1..26 as in the files
-    # (declared with 37 classes). So the caller transposes both sources alike.
+    # TFDS keeps the IDX contents: EMNIST still transposed, Letters labels 1..26 as in the files
     return images.reshape(-1, 28, 28).astype(np.uint8), labels.astype(np.uint8), \
         f"tensorflow-datasets (cached in {cache})"
 
 
 def to_model_range(images):
-    """uint8 images ``(N, 28, 28[, 1])`` in 0..255 -> ``float32 (N, 28, 28, 1)`` in [-1, 1].
-
-    Computes ``images / 127.5 - 1``, so 0 -> -1 and 255 -> 1.
-    """
+    """uint8 ``(N, 28, 28[, 1])`` in 0..255 -> ``float32 (N, 28, 28, 1)`` in [-1, 1]:
+    ``images / 127.5 - 1``."""
     images = np.asarray(images)
     if images.dtype != np.uint8:
         raise ValueError(f"to_model_range expects uint8 images in 0..255, got {images.dtype}. "
@@ -240,13 +205,8 @@ def to_model_range(images):
 
 
 def to_uint8(images):
-    """Model-range images (float ``(N, 28, 28[, 1])`` in [-1, 1]) -> ``uint8 (N, 28, 28)``.
-
-    Rounds ``(x + 1) * 127.5``. uint8 input is returned as it is (shape checked, channel dropped).
-
-    Raises:
-        ValueError: for NaN or values outside [-1, 1] (by more than 1e-6).
-    """
+    """Model-range floats ``(N, 28, 28[, 1])`` -> ``uint8 (N, 28, 28)``, rounding
+    ``(x + 1) * 127.5``; uint8 input comes back as it is, without its channel axis."""
     images = check_images(images, "to_uint8", channel="drop", allow_empty=True)
     if images.dtype == np.uint8:
         return images
@@ -255,17 +215,11 @@ def to_uint8(images):
 
 
 def subset(images, labels=None, n=1000, seed=0):
-    """A reproducible random subset of ``n`` images (without replacement; same seed, same subset).
-
-    Returns:
-        ``(images[idx], labels[idx])``, or ``images[idx]`` alone when ``labels`` is None.
-    """
+    """``n`` images drawn without replacement (same seed, same subset), in their order:
+    ``(images[index], labels[index])``, or ``images[index]`` alone without labels."""
     if labels is not None and len(labels) != len(images):
         raise ValueError(f"subset got {len(images)} images but {len(labels)} labels; pass "
                          f"matching arrays.")
-    n = check_count(n, "n")
-    if not 0 <= n <= len(images):
-        raise ValueError(f"subset asked for n={n} of {len(images)} images; choose n between 0 "
-                         f"and {len(images)}.")
+    n = check_count(n, "n (the images to draw)", maximum=len(images))
     index = np.sort(np.random.default_rng(seed).choice(len(images), size=n, replace=False))
     return images[index] if labels is None else (images[index], labels[index])

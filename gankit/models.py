@@ -1,66 +1,39 @@
-"""Generator and discriminator builders.
+"""Generator and discriminator builders: the fully connected pair of notebook 01, the DCGAN
+pair of notebook 02, and their class-conditional forms (notebook 03).
 
-Every generator maps a latent vector ``z`` (``float32 (N, latent_dim)``, standard Gaussian) to
-images ``float32 (N, 28, 28, 1)`` in [-1, 1] (a tanh output). Every discriminator maps such
-images to one logit per image, ``float32 (N, 1)``: positive means "real".
-
-Conditional builders (notebook 03) take the digit label as a second input, ``int32 (N,)`` in
-0..9: the generator embeds it and joins it to ``z``. The discriminator takes it in one of two
-ways (``conditioning``):
-
-- ``"projection"`` (default; Miyato & Koyama 2018): ``D(x, y) = w.phi(x) + b + e_y.phi(x)``,
-  the inner product of the convolutional features ``phi(x)`` with a learned embedding of ``y``;
-- ``"channel"``: the label becomes a learned 28x28 plane stacked on the image as an extra
-  channel, so every convolution sees which digit it is asked to judge.
-
-Projection makes the label enter the verdict directly and trains the conditioning much faster.
-
-The fully connected pair is introduced in notebook 01, the DCGAN pair in notebook 02.
+A generator maps ``z`` ``float32 (N, latent_dim)`` (standard Gaussian), and for a conditional
+one also a label ``int32 (N,)`` in ``0..num_classes-1``, to images ``float32 (N, 28, 28, 1)``
+in [-1, 1] (tanh). A discriminator maps such images (and labels) to one logit per image,
+``float32 (N, 1)``: positive means "real". A conditional discriminator takes the label by
+``"projection"`` (Miyato & Koyama 2018: ``D(x, y) = w.phi(x) + b + e_y.phi(x)``) or by
+``"channel"`` (a learned 28x28 label plane stacked on the image).
 """
 
 import keras
 from keras import layers
 
-from gankit.checks import IMAGE_SHAPE, NUM_CLASSES, check_count  # noqa: F401  (re-exported)
+from gankit.checks import IMAGE_SHAPE, check_choice, check_sizes
 
 LATENT_DIM = 100
+CONDITIONINGS = ("projection", "channel")
 
 
-def _check_positive(**sizes):
-    """Each size (an int, or a non-empty tuple of ints) must be positive integers."""
-    for name, value in sizes.items():
-        values = value if isinstance(value, (tuple, list)) else (value,)
-        if not values:
-            raise ValueError(f"{name} must be positive integers, got {value!r}.")
-        for v in values:
-            try:
-                check_count(v, name, minimum=1)
-            except ValueError:
-                raise ValueError(f"{name} must be positive integers, got {value!r}.") from None
-
-
-def _label_input_for_generator(latent_dim, num_classes):
-    """Inputs (z, label) and their join: z concatenated with a learned label embedding."""
+def _generator_input(latent_dim, num_classes):
+    """Inputs ``z`` (and ``label``) and the tensor the layers start from: z, or z joined to a
+    learned 50-dimensional embedding of the label."""
     z = keras.Input((latent_dim,), name="z")
+    if not num_classes:
+        return z, z
     label = keras.Input((), dtype="int32", name="label")
     embedded = layers.Embedding(num_classes, 50, name="label_embedding")(label)
     return [z, label], layers.Concatenate(name="z_and_label")([z, embedded])
 
 
-CONDITIONINGS = ("projection", "channel")
-
-
-def _discriminator_input(num_classes, dropout, conditioning="projection"):
-    """Inputs, the tensor the discriminator's layers start from, and the label (or None).
-
-    Unconditional, or conditional by projection: the image (the label joins at the logit, see
-    ``_discriminator_logit``). Conditional by channel: the label becomes a learned 28x28 plane
-    stacked on the image as an extra channel.
-    """
+def _discriminator_input(num_classes, dropout, conditioning):
+    """Inputs, the tensor the layers start from, and the label for the projection (or None)."""
     if not 0 <= dropout < 1:
         raise ValueError(f"dropout must be in [0, 1), got {dropout}.")
-    if conditioning not in CONDITIONINGS:
-        raise ValueError(f"conditioning must be one of {CONDITIONINGS}, got {conditioning!r}.")
+    check_choice(conditioning, CONDITIONINGS, "conditioning")
     image = keras.Input(IMAGE_SHAPE, name="image")
     if not num_classes:
         return image, image, None
@@ -73,9 +46,8 @@ def _discriminator_input(num_classes, dropout, conditioning="projection"):
 
 
 def _discriminator_logit(features, label, num_classes):
-    """One logit from ``features`` ``(N, F)``; with a label, the projection discriminator of
-    Miyato & Koyama (2018): ``dense(features) + <embedding(label), features>``, so the label
-    picks a direction in feature space along which "real" must point."""
+    """One logit from ``features`` ``(N, F)``: ``dense(features)``, plus with a label the
+    projection ``<embedding(label), features>``."""
     logit = layers.Dense(1, name="logit" if label is None else "unconditional_logit")(features)
     if label is None:
         return logit
@@ -84,40 +56,27 @@ def _discriminator_logit(features, label, num_classes):
     return layers.Add(name="logit")([logit, projection])
 
 
-def build_vanilla_generator(latent_dim=LATENT_DIM, hidden=(256, 512, 1024), batch_norm=False,
-                            num_classes=None, name=None):
-    """Fully connected generator: latent_dim -> 256 -> 512 -> 1024 -> 784 (tanh) -> 28x28x1.
+def _name(name, num_classes, default):
+    return name or ("conditional_" if num_classes else "") + default
 
-    Args:
-        latent_dim: size of z.
-        hidden: widths of the hidden layers.
-        batch_norm: add batch normalisation after each hidden layer.
-        num_classes: if given, a conditional generator with inputs ``[z, label]``.
-    """
-    _check_positive(latent_dim=latent_dim, hidden=hidden)
-    if num_classes:
-        inputs, x = _label_input_for_generator(latent_dim, num_classes)
-    else:
-        inputs = x = keras.Input((latent_dim,), name="z")
+
+def build_vanilla_generator(latent_dim=LATENT_DIM, hidden=(256, 512, 1024), num_classes=None,
+                            name=None):
+    """Fully connected generator: z -> 256 -> 512 -> 1024 (LeakyReLU 0.2) -> 784 (tanh)."""
+    check_sizes(latent_dim=latent_dim, hidden=hidden)
+    inputs, x = _generator_input(latent_dim, num_classes)
     for width in hidden:
         x = layers.Dense(width)(x)
-        if batch_norm:
-            x = layers.BatchNormalization()(x)
         x = layers.LeakyReLU(0.2)(x)
     x = layers.Dense(28 * 28, activation="tanh")(x)
     images = layers.Reshape(IMAGE_SHAPE, name="image")(x)
-    default = "conditional_vanilla_generator" if num_classes else "vanilla_generator"
-    return keras.Model(inputs, images, name=name or default)
+    return keras.Model(inputs, images, name=_name(name, num_classes, "vanilla_generator"))
 
 
 def build_vanilla_discriminator(hidden=(1024, 512, 256), dropout=0.3, num_classes=None,
                                 conditioning="projection", name=None):
-    """Fully connected discriminator: 784 -> 1024 -> 512 -> 256 -> 1 logit.
-
-    Each hidden layer is followed by LeakyReLU(0.2) and dropout. ``conditioning`` (conditional
-    only): ``"projection"`` or ``"channel"``, see the module docstring.
-    """
-    _check_positive(hidden=hidden)
+    """Fully connected discriminator: 784 -> 1024 -> 512 -> 256 (LeakyReLU 0.2, dropout) -> 1."""
+    check_sizes(hidden=hidden)
     inputs, x, label = _discriminator_input(num_classes, dropout, conditioning)
     x = layers.Flatten()(x)
     for width in hidden:
@@ -125,71 +84,44 @@ def build_vanilla_discriminator(hidden=(1024, 512, 256), dropout=0.3, num_classe
         x = layers.LeakyReLU(0.2)(x)
         x = layers.Dropout(dropout)(x)
     logit = _discriminator_logit(x, label, num_classes)
-    default = "conditional_vanilla_discriminator" if num_classes else "vanilla_discriminator"
-    return keras.Model(inputs, logit, name=name or default)
+    return keras.Model(inputs, logit, name=_name(name, num_classes, "vanilla_discriminator"))
 
 
 def build_dcgan_generator(latent_dim=LATENT_DIM, filters=(256, 128, 64), kernel_size=5,
-                          upsampling="transpose", num_classes=None, name=None):
-    """DCGAN generator: Dense to 7x7xfilters[0], then up to 28x28x1.
-
-    The widely used recipe (Radford et al. 2016, TensorFlow's DCGAN tutorial): batch norm and
-    LeakyReLU after every layer but the last, a stride-1 block at 7x7, then two stride-2 steps
-    (7 -> 14 -> 28) and a tanh output.
-
-    Args:
-        filters: channels at 7x7, 7x7 and 14x14.
-        upsampling: ``"transpose"`` for stride-2 ``Conv2DTranspose`` or ``"resize"`` for
-            nearest-neighbour ``UpSampling2D`` followed by a ``Conv2D`` (avoids checkerboard
-            artefacts).
-    """
-    _check_positive(latent_dim=latent_dim, filters=filters, kernel_size=kernel_size)
+                          num_classes=None, name=None):
+    """DCGAN generator (TensorFlow's DCGAN tutorial): Dense to 7x7xfilters[0], a stride-1
+    ``Conv2DTranspose`` to filters[1], then stride 2 to 14x14xfilters[2] and to 28x28x1 (tanh);
+    batch norm and LeakyReLU(0.2) after every layer but the last."""
+    check_sizes(latent_dim=latent_dim, filters=filters, kernel_size=kernel_size)
     if len(filters) != 3:
         raise ValueError(f"filters needs three channel counts (7x7, 7x7, 14x14), got {filters!r}.")
-    if upsampling not in ("transpose", "resize"):
-        raise ValueError(f"upsampling must be 'transpose' or 'resize', got {upsampling!r}.")
-    if num_classes:
-        inputs, x = _label_input_for_generator(latent_dim, num_classes)
-    else:
-        inputs = x = keras.Input((latent_dim,), name="z")
+    inputs, x = _generator_input(latent_dim, num_classes)
     x = layers.Dense(7 * 7 * filters[0], use_bias=False)(x)
     x = layers.BatchNormalization()(x)
     x = layers.LeakyReLU(0.2)(x)
     x = layers.Reshape((7, 7, filters[0]))(x)
-
-    def block(x, channels, stride, activation=None):
-        if upsampling == "transpose" or stride == 1:
-            return layers.Conv2DTranspose(channels, kernel_size, strides=stride, padding="same",
-                                          use_bias=activation is not None,
-                                          activation=activation)(x)
-        x = layers.UpSampling2D(stride)(x)
-        return layers.Conv2D(channels, kernel_size, padding="same",
-                             use_bias=activation is not None, activation=activation)(x)
-
     for channels, stride in ((filters[1], 1), (filters[2], 2)):
-        x = block(x, channels, stride)
+        x = layers.Conv2DTranspose(channels, kernel_size, strides=stride, padding="same",
+                                   use_bias=False)(x)
         x = layers.BatchNormalization()(x)
         x = layers.LeakyReLU(0.2)(x)
-    images = block(x, 1, 2, activation="tanh")
-    default = "conditional_dcgan_generator" if num_classes else "dcgan_generator"
-    return keras.Model(inputs, images, name=name or default)
+    images = layers.Conv2DTranspose(1, kernel_size, strides=2, padding="same",
+                                    activation="tanh")(x)
+    return keras.Model(inputs, images, name=_name(name, num_classes, "dcgan_generator"))
 
 
 def build_dcgan_discriminator(filters=(64, 128), kernel_size=5, dropout=0.3, num_classes=None,
                               conditioning="projection", name=None):
-    """DCGAN discriminator: stride-2 convolutions (28 -> 14 -> 7) with LeakyReLU and dropout,
-    then one logit. ``conditioning`` (conditional only): ``"projection"`` or ``"channel"``.
-    """
-    _check_positive(filters=filters, kernel_size=kernel_size)
+    """DCGAN discriminator: stride-2 convolutions (28 -> 14 -> 7) with LeakyReLU(0.2) and
+    dropout, then one logit."""
+    check_sizes(filters=filters, kernel_size=kernel_size)
     inputs, x, label = _discriminator_input(num_classes, dropout, conditioning)
     for channels in filters:
         x = layers.Conv2D(channels, kernel_size, strides=2, padding="same")(x)
         x = layers.LeakyReLU(0.2)(x)
         x = layers.Dropout(dropout)(x)
-    x = layers.Flatten()(x)
-    logit = _discriminator_logit(x, label, num_classes)
-    default = "conditional_dcgan_discriminator" if num_classes else "dcgan_discriminator"
-    return keras.Model(inputs, logit, name=name or default)
+    logit = _discriminator_logit(layers.Flatten()(x), label, num_classes)
+    return keras.Model(inputs, logit, name=_name(name, num_classes, "dcgan_discriminator"))
 
 
 BUILDERS = {
@@ -200,19 +132,9 @@ BUILDERS = {
 
 def build_pair(family, latent_dim=LATENT_DIM, num_classes=None, conditioning="projection",
                generator_options=None, discriminator_options=None):
-    """Return ``(generator, discriminator)`` of ``family``, default sizes unless told otherwise.
-
-    Args:
-        family: ``"vanilla"`` (fully connected) or ``"dcgan"`` (convolutional).
-        num_classes: 10 for a class-conditional pair (notebook 03), None otherwise.
-        conditioning: how a conditional discriminator takes the label, ``"projection"`` or
-            ``"channel"``.
-        generator_options, discriminator_options: further keyword arguments of the builders
-            (``filters=``, ``kernel_size=``, ...).
-    """
-    if family not in BUILDERS:
-        raise ValueError(f"Unknown model family {family!r}; choose one of {sorted(BUILDERS)}.")
-    build_generator, build_discriminator = BUILDERS[family]
+    """``(generator, discriminator)`` of ``family`` (``"vanilla"`` or ``"dcgan"``);
+    ``num_classes`` 10 for a conditional pair; the options are further builder arguments."""
+    build_generator, build_discriminator = BUILDERS[check_choice(family, BUILDERS, "family")]
     return (build_generator(latent_dim=latent_dim, num_classes=num_classes,
                             **(generator_options or {})),
             build_discriminator(num_classes=num_classes, conditioning=conditioning,

@@ -1,6 +1,7 @@
 """gankit.data and gankit.idx: loading MNIST / EMNIST Letters, file checks, converters, subsets."""
 
 import gzip
+import hashlib
 import subprocess
 import sys
 import time
@@ -43,11 +44,26 @@ def letters_dir(shared_data_dir):
     return shared_data_dir / "letters-standin"
 
 
+def write_idx(path, array):
+    """``array`` as an IDX file of bytes (gzipped for a ``.gz`` name), as MNIST is published."""
+    array = np.asarray(array, np.uint8)
+    contents = bytes([0, 0, 8, array.ndim]) + np.asarray(array.shape, ">u4").tobytes() \
+        + array.tobytes()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(gzip.compress(contents) if path.suffix == ".gz" else contents)
+
+
 def write_pair(folder, names, images, labels, gz=True):
     suffix = ".gz" if gz else ""
-    idx.write_idx(folder / (names[0] + suffix), images)
-    idx.write_idx(folder / (names[1] + suffix), labels)
+    write_idx(folder / (names[0] + suffix), images)
+    write_idx(folder / (names[1] + suffix), labels)
     return folder
+
+
+@pytest.fixture
+def unverified(monkeypatch):
+    """Small MNIST files of our own, which cannot pass MNIST's checksums."""
+    monkeypatch.setattr(data, "MNIST_SHA256", {})
 
 
 def tiny_mnist(folder, n=5, split="train", gz=True, value=7):
@@ -81,11 +97,12 @@ def test_verbose_false_prints_nothing_and_mnist_files_pass_their_checksums(mnist
     images, _ = data.load_mnist("test", data_dir=mnist_dir, verbose=False)
     assert capsys.readouterr().out == "" and len(images) == 10_000
     for name, digest in data.MNIST_SHA256.items():
-        assert idx.sha256(idx.read_bytes(mnist_dir / f"{name}.gz")) == digest
+        contents = gzip.decompress((mnist_dir / f"{name}.gz").read_bytes())
+        assert hashlib.sha256(contents).hexdigest() == digest
 
 
 def test_uncompressed_and_regzipped_copies_pass_and_a_changed_byte_fails(mnist_dir, tmp_path):
-    contents = idx.read_bytes(mnist_dir / "t10k-labels-idx1-ubyte.gz")
+    contents = gzip.decompress((mnist_dir / "t10k-labels-idx1-ubyte.gz").read_bytes())
     (tmp_path / "t10k-labels-idx1-ubyte").write_bytes(contents)
     (tmp_path / "t10k-images-idx3-ubyte.gz").symlink_to(mnist_dir / "t10k-images-idx3-ubyte.gz")
     _, labels = data.load_mnist("test", data_dir=tmp_path)
@@ -109,14 +126,14 @@ def test_letters_standin_loads_like_emnist(split, n, letters_dir, capsys):
 
 # Where files come from ------------------------------------------------------------------------
 
-def test_argument_then_environment_then_default_folder(tmp_path, monkeypatch):
+def test_argument_then_environment_then_default_folder(tmp_path, monkeypatch, unverified):
     argument, env, default = (tiny_mnist(tmp_path / name, n) for name, n in
                               [("argument", 3), ("env", 4), ("default", 5)])
     monkeypatch.setenv("GANKIT_DATA_DIR", str(env))
-    assert len(data.load_mnist(data_dir=argument, verify=False)[0]) == 3
-    assert len(data.load_mnist(verify=False)[0]) == 4
+    assert len(data.load_mnist(data_dir=argument)[0]) == 3
+    assert len(data.load_mnist()[0]) == 4
     monkeypatch.delenv("GANKIT_DATA_DIR")
-    assert data.load_mnist(verify=False).source == f"local IDX files in {default}"
+    assert data.load_mnist().source == f"local IDX files in {default}"
 
 
 def test_emnist_dir_comes_before_data_dir_but_after_the_argument(tmp_path, monkeypatch):
@@ -131,39 +148,41 @@ def test_emnist_dir_comes_before_data_dir_but_after_the_argument(tmp_path, monke
 
 @pytest.mark.parametrize("sub", ["", "mnist"])
 @pytest.mark.parametrize("gz", [True, False])
-def test_flat_and_subfolder_layouts_gzipped_or_not(tmp_path, sub, gz):
+def test_flat_and_subfolder_layouts_gzipped_or_not(tmp_path, sub, gz, unverified):
     folder = tiny_mnist(tmp_path / sub, n=6, split="test", gz=gz, value=9)
-    images, labels = data.load_mnist("test", data_dir=tmp_path, verify=False, verbose=False)
+    images, labels = data.load_mnist("test", data_dir=tmp_path, verbose=False)
     assert images.shape == (6, 28, 28) and (images == 9).all() and labels.tolist() == [0, 1, 2, 3, 4, 5]
     assert images.flags.writeable
-    assert data.load_mnist("test", data_dir=tmp_path, verify=False).source.endswith(str(folder))
+    assert data.load_mnist("test", data_dir=tmp_path).source.endswith(str(folder))
 
 
-def test_small_mnist_files_fail_the_checksum_unless_verify_is_off(tmp_path):
+def test_small_mnist_files_fail_the_checksum(tmp_path, monkeypatch):
     tiny_mnist(tmp_path)
     with pytest.raises(idx.CorruptDataError, match=r"train-images-idx3-ubyte.gz fails its checksum"):
         data.load_mnist(data_dir=tmp_path)
-    assert len(data.load_mnist(data_dir=tmp_path, verify=False)[0]) == 5
+    monkeypatch.setattr(data, "MNIST_SHA256", {})
+    assert len(data.load_mnist(data_dir=tmp_path)[0]) == 5
 
 
-def test_emnist_images_are_transposed_to_mnist_orientation_and_mnist_ones_are_not(tmp_path):
+def test_emnist_images_are_transposed_to_mnist_orientation_and_mnist_ones_are_not(tmp_path,
+                                                                                  unverified):
     tiny_letters(tmp_path / "letters", np.stack([KNOWN.T, KNOWN.T]))
     images, labels = data.load_emnist_letters(data_dir=tmp_path / "letters", verbose=False)
     assert np.array_equal(images[0], KNOWN) and labels.tolist() == [1, 2]
     assert images.flags.c_contiguous
     write_pair(tmp_path / "digits", data.MNIST_FILES["train"], KNOWN[None], np.zeros(1, np.uint8))
-    assert np.array_equal(data.load_mnist(data_dir=tmp_path / "digits", verify=False)[0][0], KNOWN)
+    assert np.array_equal(data.load_mnist(data_dir=tmp_path / "digits")[0][0], KNOWN)
 
 
 # Missing and damaged files --------------------------------------------------------------------
 
 def test_an_explicit_folder_without_the_files_raises_instead_of_falling_through(tmp_path,
-                                                                                monkeypatch):
+                                                                                monkeypatch, unverified):
     tiny_mnist(tmp_path / "default")  # would load, but GANKIT_DATA_DIR was asked for
     (tmp_path / "empty").mkdir()
     monkeypatch.setenv("GANKIT_DATA_DIR", str(tmp_path / "empty"))
     with pytest.raises(data.DataNotFoundError, match="GANKIT_DATA_DIR") as error:
-        data.load_mnist(verify=False)
+        data.load_mnist()
     message = str(error.value)
     assert "train-images-idx3-ubyte[.gz]" in message and "train-labels-idx1-ubyte[.gz]" in message
     assert str(tmp_path / "empty" / "mnist") in message
@@ -172,7 +191,7 @@ def test_an_explicit_folder_without_the_files_raises_instead_of_falling_through(
 
 
 def test_images_without_labels_raise(tmp_path):
-    idx.write_idx(tmp_path / "t10k-images-idx3-ubyte.gz", np.zeros((2, 28, 28), np.uint8))
+    write_idx(tmp_path / "t10k-images-idx3-ubyte.gz", np.zeros((2, 28, 28), np.uint8))
     with pytest.raises(data.DataNotFoundError, match="not t10k-labels-idx1-ubyte"):
         data.load_mnist("test", data_dir=tmp_path)
 
@@ -205,34 +224,34 @@ def test_connectivity_check_gives_up_within_its_timeout(monkeypatch):
     assert time.monotonic() - start < 2
 
 
-def test_gzip_that_is_corrupt_or_cut_short_raises(tmp_path):
+def test_gzip_that_is_corrupt_or_cut_short_raises(tmp_path, unverified):
     folder = tiny_mnist(tmp_path, n=50)
     path = folder / "train-images-idx3-ubyte.gz"
     whole = path.read_bytes()
     path.write_bytes(whole[: len(whole) // 2])
     with pytest.raises(idx.CorruptDataError, match=r"train-images-idx3-ubyte.gz is not a valid gzip"):
-        data.load_mnist(data_dir=tmp_path, verify=False)
+        data.load_mnist(data_dir=tmp_path)
     path.write_bytes(b"this is not gzip data at all")
     with pytest.raises(idx.CorruptDataError, match="download it again"):
-        data.load_mnist(data_dir=tmp_path, verify=False)
+        data.load_mnist(data_dir=tmp_path)
 
 
-def test_truncated_file_wrong_magic_and_extra_bytes_raise(tmp_path):
+def test_truncated_file_wrong_magic_and_extra_bytes_raise(tmp_path, unverified):
     folder = tiny_mnist(tmp_path, n=4, gz=False)
     path = folder / "train-images-idx3-ubyte"
     whole = path.read_bytes()
     path.write_bytes(whole[:-10])
     with pytest.raises(idx.CorruptDataError, match=r"train-images-idx3-ubyte: .*truncated"):
-        data.load_mnist(data_dir=tmp_path, verify=False)
+        data.load_mnist(data_dir=tmp_path)
     path.write_bytes(whole + b"\0")
     with pytest.raises(idx.CorruptDataError, match="extra bytes"):
-        data.load_mnist(data_dir=tmp_path, verify=False)
+        data.load_mnist(data_dir=tmp_path)
     path.write_bytes(b"\x1f\x8b" + whole[2:])
     with pytest.raises(idx.CorruptDataError, match="magic number"):
-        data.load_mnist(data_dir=tmp_path, verify=False)
+        data.load_mnist(data_dir=tmp_path)
     path.write_bytes(whole[:10])
     with pytest.raises(idx.CorruptDataError, match="ends inside its header"):
-        data.load_mnist(data_dir=tmp_path, verify=False)
+        data.load_mnist(data_dir=tmp_path)
 
 
 @pytest.mark.parametrize("images, labels, message", [
@@ -248,15 +267,15 @@ def test_emnist_files_are_checked_by_header_and_labels(tmp_path, images, labels,
         data.load_emnist_letters(data_dir=tmp_path)
 
 
-def test_mnist_labels_out_of_range_raise_even_without_verification(tmp_path):
+def test_mnist_labels_out_of_range_raise_even_without_verification(tmp_path, unverified):
     write_pair(tmp_path, data.MNIST_FILES["test"], np.zeros((2, 28, 28), np.uint8),
                np.array([3, 10], np.uint8))
     with pytest.raises(idx.CorruptDataError, match=r"t10k-labels-idx1-ubyte.gz holds labels 3..10"):
-        data.load_mnist("test", data_dir=tmp_path, verify=False)
+        data.load_mnist("test", data_dir=tmp_path)
 
 
 def test_unknown_split_raises():
-    with pytest.raises(ValueError, match="use 'train' or 'test'"):
+    with pytest.raises(ValueError, match=r"split must be one of \('train', 'test'\)"):
         data.load_mnist("validation")
 
 
@@ -265,25 +284,6 @@ def test_importing_and_loading_never_imports_tensorflow(mnist_dir):
             f"data.load_mnist('test', data_dir={str(mnist_dir)!r}, verbose=False); "
             "assert 'tensorflow' not in sys.modules and 'tensorflow_datasets' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)
-
-
-# IDX reading and writing ----------------------------------------------------------------------
-
-@pytest.mark.parametrize("dtype", ["uint8", "int8", "int16", "int32", "float32", "float64"])
-@pytest.mark.parametrize("name", ["array.idx", "array.idx.gz"])
-def test_write_then_read_idx_round_trips(tmp_path, dtype, name):
-    array = (np.arange(24).reshape(2, 3, 4) - 5).astype(dtype)
-    path = idx.write_idx(tmp_path / name, array)
-    back = idx.read_idx(path)
-    assert back.dtype == np.dtype(dtype) and np.array_equal(back, array)
-    assert (path.read_bytes()[:2] == b"\x1f\x8b") == name.endswith(".gz")
-    with gzip.open(path) if name.endswith(".gz") else open(path, "rb") as file:
-        assert file.read(4) == bytes([0, 0, idx._CODES[np.dtype(dtype)], 3])
-
-
-def test_write_idx_rejects_unsupported_dtypes(tmp_path):
-    with pytest.raises(ValueError, match="cannot hold dtype int64"):
-        idx.write_idx(tmp_path / "x.idx", np.zeros(3, np.int64))
 
 
 # Converters and subsets ----------------------------------------------------------------------
@@ -336,14 +336,14 @@ def test_subset_is_reproducible_without_replacement_and_keeps_pairs():
     assert np.array_equal(first_images[:, 0, 0] // (28 * 28), first_labels)
     assert not np.array_equal(data.subset(images, n=30, seed=5), first_images)
     assert np.array_equal(data.subset(images, n=100), images)
-    with pytest.raises(ValueError, match="n=101 of 100"):
+    with pytest.raises(ValueError, match=r"n \(the images to draw\) must be a whole number in 0..100"):
         data.subset(images, labels, n=101)
     with pytest.raises(ValueError, match="100 images but 99 labels"):
         data.subset(images, labels[:99], n=10)
 
 
 def test_check_labels_accepts_whole_numbers_in_range_only():
-    from gankit.data import check_labels
+    from gankit.checks import check_labels
     assert check_labels(np.array([0.0, 9.0]), 2).dtype == np.int64
     with pytest.raises(ValueError, match="one label per image"):
         check_labels([1, 2, 3], 2)

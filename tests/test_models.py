@@ -31,19 +31,17 @@ def test_vanilla_sizes_follow_the_original_study():
     discriminator = models.build_vanilla_discriminator()
     widths = [layer.units for layer in discriminator.layers if hasattr(layer, "units")]
     assert widths == [1024, 512, 256, 1]
-    with_bn = models.build_vanilla_generator(batch_norm=True)
-    assert sum("batch_normalization" in layer.name for layer in with_bn.layers) == 3
 
 
-def test_dcgan_resize_variant_and_sizes():
-    generator = models.build_dcgan_generator(filters=(32, 16, 8), upsampling="resize")
-    assert any("up_sampling2d" in layer.name for layer in generator.layers)
+def test_dcgan_sizes():
+    generator = models.build_dcgan_generator(filters=(32, 16, 8))
     assert generator.output_shape == (None, 28, 28, 1)
+    assert sum("batch_normalization" in layer.name for layer in generator.layers) == 3
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda: models.build_pair("resnet"), "Unknown model family"),
-    (lambda: models.build_dcgan_generator(upsampling="bilinear"), "upsampling"),
+    (lambda: models.build_pair("resnet"), r"family must be one of \('vanilla', 'dcgan'\)"),
+    (lambda: models.build_dcgan_generator(kernel_size=(5, 0)), "kernel_size must be positive"),
     (lambda: models.build_dcgan_generator(filters=(8, 8)), "three channel counts"),
     (lambda: models.build_vanilla_generator(latent_dim=0), "latent_dim"),
     (lambda: models.build_vanilla_discriminator(dropout=1.5), "dropout"),

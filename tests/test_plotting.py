@@ -36,10 +36,11 @@ def test_figures_dir_defaults_to_the_checkout(monkeypatch):
 
 def test_figure_paths(figures, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    assert plotting.figure_path("a.png") == figures / "a.png"
-    assert plotting.figure_path(tmp_path / "x" / "b.png") == tmp_path / "x" / "b.png"
-    assert plotting.figure_path("runs/c.png") == Path("runs/c.png")  # relative to the cwd
-    assert (tmp_path / "runs").is_dir()
+    fig = plotting.plot_grid(images(2))
+    assert plotting.save_figure(fig, "a.png") == figures / "a.png"
+    assert plotting.save_figure(fig, tmp_path / "x" / "b.png") == tmp_path / "x" / "b.png"
+    assert plotting.save_figure(fig, "runs/c.png") == Path("runs/c.png")  # relative to the cwd
+    assert (tmp_path / "runs" / "c.png").is_file() and (tmp_path / "x" / "b.png").is_file()
 
 
 def test_save_figure_writes_a_png(figures):
@@ -86,7 +87,7 @@ def test_plot_grid_draws_into_a_given_axes():
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    ({"images": np.zeros((0, 28, 28), np.uint8)}, "no images"),
+    ({"images": np.zeros((0, 28, 28), np.uint8)}, r"empty \(N = 0\)"),
     ({"images": np.full((2, 28, 28), 3.0)}, r"\[-1, 1\]"),
     ({"ncols": 0}, "ncols"),
     ({"row_labels": ["x"]}, "row_labels has 1 labels but the grid has 2 rows"),
@@ -115,16 +116,15 @@ def test_plot_class_histogram_counts_every_class():
     assert heights == [2, 0, 3, 0, 1]
     with pytest.raises(ValueError, match="integer"):
         plotting.plot_class_histogram(np.array([0.5, 1.0]))
-    with pytest.raises(ValueError, match="one name per class"):
-        plotting.plot_class_histogram(labels, names=["a"])
 
 
 def test_plot_pixel_histogram_is_normalised():
     dark = np.zeros((3, 28, 28), np.uint8)
     bright = np.full((50, 28, 28), 255, np.uint8)
-    fig = plotting.plot_pixel_histogram({"dark": dark, "bright": bright}, bins=4, log=False)
+    fig = plotting.plot_pixel_histogram({"dark": dark, "bright": bright})
     heights = [patch.get_data()[0] for patch in fig.axes[0].patches]
-    assert [list(h) for h in heights] == [[1, 0, 0, 0], [0, 0, 0, 1]]
+    assert [list(h) for h in heights] == [[1] + [0] * 31, [0] * 31 + [1]]
+    assert fig.axes[0].get_yscale() == "log"
     with pytest.raises(ValueError, match="empty dict"):
         plotting.plot_pixel_histogram({})
 
