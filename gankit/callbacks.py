@@ -19,17 +19,10 @@ from gankit.checks import check_finite
 from gankit.data import to_uint8
 
 
-def _in_notebook():
-    return "ipykernel" in sys.modules
-
-
 class StopOnNaN(keras.callbacks.Callback):
-    """Stop training with ``TrainingDiverged`` when ``d_loss`` or ``g_loss`` is NaN or inf.
-
-    Args:
-        every_batch: also check after every batch (stops sooner; on an accelerator each check
-            waits for the step to finish). Epoch-end checks are always made.
-    """
+    """Stop training with ``TrainingDiverged`` when ``d_loss`` or ``g_loss`` is NaN or inf,
+    after every epoch and, with ``every_batch``, every batch (sooner; each check waits for the
+    accelerator)."""
 
     def __init__(self, every_batch=False):
         super().__init__()
@@ -46,12 +39,10 @@ class StopOnNaN(keras.callbacks.Callback):
 class Checkpoint(keras.callbacks.Callback):
     """Save the whole training state after every epoch; ``GAN.fit`` resumes from it.
 
-    The state is ``gan.save_weights`` (both networks, both optimizers, the GAN's random
-    generators), the epoch and the global random state, so a resumed run on JAX and PyTorch
-    continues exactly as an uninterrupted one would; TensorFlow shuffles batches with its own
-    generator, so there the batch order after a resume differs. Saves are atomic, loads
-    verified, a NaN state is never saved, and the run that made it is recorded
-    (``gankit.checkpoint``). For ``gankit.gan.GAN`` only: its ``fit`` calls ``resume_fit``.
+    The state is both networks, both optimizers, every random state and the epoch, so a run
+    resumed on JAX or PyTorch continues exactly as an uninterrupted one (TensorFlow shuffles
+    batches with its own generator). Saves are atomic, loads verified, a NaN state is never
+    saved, the run is recorded (``gankit.checkpoint``). ``GAN.fit`` calls ``resume_fit``.
 
     Args:
         directory: the checkpoint's folder, kept after training: ``fit`` with a larger
@@ -118,12 +109,9 @@ class Checkpoint(keras.callbacks.Callback):
 
 
 class EpochTimer(keras.callbacks.Callback):
-    """Time each epoch; after the first, say how long the rest of the run will take.
-
-    Adds ``seconds``, the wall time of the epoch, to the epoch's logs (and so to ``log.csv``).
-    After the first epoch of a run with more to go it prints one line, e.g. "Epoch 1 took
-    58 s: about 7 min left for the other 8 epochs." (``report=False`` keeps it quiet).
-    """
+    """Add each epoch's wall time to its logs as ``seconds`` (and so to ``log.csv``); after the
+    first, print e.g. "Epoch 1 took 58 s: about 7 min left for the other 8 epochs." (unless
+    ``report=False``)."""
 
     def __init__(self, report=True):
         super().__init__()
@@ -159,17 +147,13 @@ def _duration(seconds):
 class GeneratorAverage(keras.callbacks.Callback):
     """Put the generator's moving average of weights (``use_ema``) in place between epochs.
 
-    From each epoch's end to the next epoch's start, and at the end of ``fit``, the generator
-    holds the average its optimizer keeps (``optimizer.finalize_variable_values``), so sample
-    grids and the generator after ``fit`` are the average. Its ``BatchNormalization`` layers get
-    statistics of its own: those of one batch of ``n`` images drawn by the averaged generator
-    (latent vectors from ``seed``, labels from ``GAN.network_labels`` for a conditional GAN or
-    one with clusters); the trained weights' statistics do not match the average, and its
-    samples are worse with them. When the next epoch starts the trained weights and their
-    statistics are put back, exactly, so training never sees the average; callbacks that save
-    the weights being trained (``Checkpoint``) go before this one in the list. A later ``fit``
-    starts from the average, as with Keras's own ``use_ema``, unless a ``Checkpoint`` restores
-    the trained weights.
+    From each epoch's end to the next one's start, and after ``fit``, the generator is the
+    average its optimizer keeps, so grids show it. Its batch-norm layers get statistics of one
+    batch of ``n`` images it draws (latent vectors from ``seed``): the trained weights' do not
+    fit the average. The trained weights and statistics are put back, exactly, before each
+    epoch, so training never sees the average; a ``Checkpoint`` (which saves the trained
+    weights) goes before this callback. A later ``fit`` starts from the average, as with
+    Keras's ``use_ema``, unless a ``Checkpoint`` restores the trained weights.
     """
 
     def __init__(self, n=2048, seed=0):
@@ -235,25 +219,18 @@ class GeneratorAverage(keras.callbacks.Callback):
 class SampleGrid(keras.callbacks.Callback):
     """Draw a grid of samples from fixed latent vectors every ``every`` epochs.
 
-    Args:
-        n: number of samples (a multiple of ``ncols`` reads best).
-        every: epochs between two grids (the last epoch always gets one).
-        seed: seed of the fixed latent vectors.
-        name: the grids' title, ``"<name>: epoch <E>"``.
-        save: also save each grid as ``figures/<name>_epoch_<E>.png``.
-        show: display each grid inline; by default only inside a notebook.
-        ncols: columns of the grid; a conditional GAN draws digit ``i % num_classes`` in
-            column ``i % ncols``, so with 10 columns each column is one digit.
-
-    After training, ``snapshots`` holds ``(epoch, uint8 images (n, 28, 28))`` pairs and
-    ``evolution()`` plots them as one figure.
+    ``n`` samples (a multiple of ``ncols`` reads best) from latent vectors of ``seed``; the last
+    epoch always gets a grid, titled ``"<name>: epoch <E>"``; ``save`` also writes it as
+    ``figures/<name>_epoch_<E>.png``; ``show`` displays it inline (default: in a notebook). A
+    conditional GAN draws digit ``i % num_classes`` in column ``i % ncols``. ``snapshots``
+    holds ``(epoch, uint8 images (n, 28, 28))`` pairs, which ``evolution()`` plots.
     """
 
     def __init__(self, n=100, every=1, seed=0, name="samples", save=True, show=None, ncols=10):
         super().__init__()
         self.n, self.every, self.seed, self.name, self.ncols = n, every, seed, name, ncols
         self.save = save
-        self.show = _in_notebook() if show is None else show
+        self.show = "ipykernel" in sys.modules if show is None else show
         self.snapshots = []
         self._display_handle = None
 
@@ -305,7 +282,6 @@ class LossCurve(keras.callbacks.Callback):
         super().__init__()
         self.every_batch, self.name = every_batch, name
         self.batches, self.epochs = [], []
-        self._seen, self._epoch_start = 0, 0
 
     def on_train_begin(self, logs=None):
         if self.every_batch is None:
