@@ -1,21 +1,20 @@
 """Training checkpoints on disk: written atomically, verified on load, tied to the run that made them.
 
-``gankit.callbacks.Checkpoint`` decides when to save and resume; this module decides how. A
-checkpoint folder holds ``epoch-0003-1f2e3d4c.weights.h5`` (``gan.save_weights`` after epoch 3:
-both networks, both optimizers, the GAN's random-generator states) and ``checkpoint.json``, the
-record: the epoch, that file's name, size and SHA-256, the global random state, the run that
-made it (``run_record``) and the record's own SHA-256. A save writes the weights under a new
-name, then replaces the record (the one step that moves to the new epoch), then removes older
-weights: a kill at any moment leaves a record naming a complete weights file. Notebook 02.
+``gankit.callbacks.Checkpoint`` decides when to save and resume, this module how (notebook 02).
+A checkpoint folder holds ``epoch-0003-1f2e3d4c.weights.h5`` (``gan.save_weights`` after epoch
+3) and ``checkpoint.json``: the epoch, that file's name, size and SHA-256, the global random
+state, the run (``run_record``) and the record's own SHA-256. A save writes new weights beside
+the old, replaces the record (the one step to the new epoch), then removes the old weights: a
+kill at any moment leaves a record that names a complete weights file.
 """
 
 import collections
-import hashlib
 import json
 import random
 import re
 import secrets
 import warnings
+from hashlib import sha256
 from pathlib import Path
 
 import h5py
@@ -31,18 +30,14 @@ FORMAT, VERSION = "gankit checkpoint", 2
 _OURS = re.compile(r"^\.?(epoch-\d{4,}-[0-9a-f]{8}\.weights\.h5|checkpoint\.json)(\.\d+\.tmp)?$")
 _RUN_FILES = frozenset({"checkpoint", "log.csv", "samples.png", "losses.png", "gan.weights.h5",
                         "generator.weights.h5", "samples.npz"})
-FORCE_HINT = 'pass resume="force" to Checkpoint (on the command line: --resume-anyway)'
 MISSING = object()  # a field one of two run records does not have
-# A verified checkpoint: epochs done (>= 1), its run record, the global random state, and the
-# path of its weights file (for load_into).
+# A verified checkpoint: epochs done (>= 1), run record, global random state, weights file.
 Saved = collections.namedtuple("Saved", "epoch run random_state weights")
 
 
 class CheckpointError(ValueError):
     """A checkpoint or run folder that cannot be used; the message names the file and the fix."""
 
-
-# --- the run record -------------------------------------------------------------------------
 
 def _plain(value):
     """``value`` as JSON gives it back (tuples and NumPy arrays become lists)."""
@@ -51,13 +46,8 @@ def _plain(value):
     return json.loads(json.dumps(value, sort_keys=True, default=default))
 
 
-def _sha256(data):
-    return hashlib.sha256(data).hexdigest()
-
-
 def _config(layer):
-    """A layer's or optimizer's configuration without names: Keras numbers unnamed layers per
-    session (dense, dense_1, ...), and nested models wire their layers by name."""
+    """A layer's or optimizer's configuration without names, which Keras numbers per session."""
     def strip(config):
         if isinstance(config, dict):
             return {k: strip(v) for k, v in config.items()
@@ -70,30 +60,23 @@ def _config(layer):
 
 
 def run_record(gan, x=None, y=None, batch_size=None, run=None):
-    """What made a run, a dict of JSON values that every checkpoint of the run stores.
-
-    ``x``: the images given to ``fit``, ``float32 (N, 28, 28, 1)``; ``y``: labels ``(N,)`` or
-    None; ``batch_size``: ``fit``'s (None: Keras's 32); ``run``: the caller's own fields, e.g.
-    ``{"setting": "quick", "recipe": "vanilla"}``, which replace derived ones of the same key.
-    Networks and data are summaries ending in a SHA-256 digest of each layer's class,
-    configuration and weight shapes, or of the arrays' bytes.
-    """
+    """What made a run, a dict of JSON values that each of its checkpoints stores: ``fit``'s
+    ``x`` (images ``(N, 28, 28, 1)``), ``y`` (labels ``(N,)`` or None) and ``batch_size`` as
+    digests, the GAN's settings, and the caller's ``run`` fields (e.g. ``{"setting": "quick"}``,
+    replacing derived ones of the same key)."""
     if getattr(gan, "d_optimizer", None) is None:
         raise ValueError("Compile the GAN before fit: gan.compile() (or build it with "
                          "gankit.recipes.make_gan, which compiles it).")
-
     def network(model):
         layers = [[_config(layer), [list(w.shape) for w in layer.weights]] for layer in model.layers]
-        digest = _sha256(json.dumps(_plain(layers), sort_keys=True).encode())[:12]
+        digest = sha256(json.dumps(_plain(layers), sort_keys=True).encode()).hexdigest()[:12]
         size = sum(int(np.prod(w.shape)) for w in model.weights)
         return f"{len(model.layers)} layers, {size:,} parameters, sha256 {digest}"
-
     def array(values, what):
         values = np.ascontiguousarray(values)
-        digest, shape = _sha256(values.tobytes())[:12], "x".join(map(str, values.shape[1:]))
+        digest, shape = sha256(values.tobytes()).hexdigest()[:12], "x".join(map(str, values.shape[1:]))
         return f"{len(values):,} {what}{' ' + shape if shape else ''} {values.dtype}, sha256 {digest}"
-
-    corruption = getattr(gan, "corruption", None)
+    corruption = getattr(gan, "corruption", None)  # an AmbientGAN layer, or None
     record = {
         "backend": keras.backend.backend(),
         "generator": network(gan.generator), "discriminator": network(gan.discriminator),
@@ -103,16 +86,14 @@ def run_record(gan, x=None, y=None, batch_size=None, run=None):
         "loss": getattr(gan, "loss_name", None),
         "corruption": None if corruption is None else _config(corruption),
         "batch_size": 32 if batch_size is None and isinstance(x, np.ndarray) else batch_size,
-        "images": (array(x, "images") if isinstance(x, np.ndarray)
-                   else "not recorded (not a NumPy array)"),
+        "images": array(x, "images") if isinstance(x, np.ndarray) else "not recorded (not NumPy)",
         "labels": array(y, "labels") if isinstance(y, np.ndarray) else None,
     }
     return _plain({**record, **(run or {})})
 
 
 def differences(saved, now, _prefix=""):
-    """``[(field, saved value, value now), ...]``; nested fields are dotted
-    (``d_optimizer.learning_rate``), a field one record lacks is ``MISSING`` there."""
+    """``[(field, saved value, value now), ...]``, nested fields dotted (``d_optimizer.beta_1``)."""
     found = []
     for key in sorted(set(saved) | set(now)):
         old, new = saved.get(key, MISSING), now.get(key, MISSING)
@@ -124,10 +105,8 @@ def differences(saved, now, _prefix=""):
 
 
 def _show(value):
-    if value is MISSING:
-        return "(not given)"
-    if isinstance(value, float):
-        return f"{value:.6g}"
+    if value is MISSING or isinstance(value, float):
+        return "(not given)" if value is MISSING else f"{value:.6g}"
     if isinstance(value, dict) and "class" in value:  # a layer or an optimizer
         details = ", ".join(f"{k}={_show(v)}" for k, v in value.items()
                             if k not in ("class", "dtype", "trainable"))
@@ -139,21 +118,19 @@ def check_resume(directory, saved_run, record, force=False):
     """``differences(saved_run, record)``; unless ``force``, any raises ``CheckpointError``."""
     diffs = differences(saved_run, record)
     if diffs and not force:
-        lines = "\n".join(f"  {key}: saved {_show(old)}, now {_show(new)}"
-                          for key, old, new in diffs)
+        lines = "".join(f"\n  {key}: saved {_show(old)}, now {_show(new)}" for key, old, new in diffs)
         raise CheckpointError(
-            f"The checkpoint in {directory} was made by a different run; these differ:\n"
+            f"The checkpoint in {directory} was made by a different run; these differ:"
             f"{lines}\nResuming it would continue that run with other settings. To start "
             f"fresh, use a new output folder or delete {directory}. To resume it on purpose "
-            f"with what you have now, {FORCE_HINT}.")
+            f"with what you have now, pass resume=\"force\" to Checkpoint (on the command "
+            f"line: --resume-anyway).")
     return diffs
 
 
-# --- saving ---------------------------------------------------------------------------------
-
 def global_random_state():
-    """NumPy's global random state (the batch order), Python's, and PyTorch's on that backend;
-    the GAN's Keras generators are in its weights file (``GAN.save_own_variables``)."""
+    """NumPy's (the batch order), Python's and PyTorch's global random state; the GAN's Keras
+    generators are in its weights file (``GAN.save_own_variables``)."""
     state = {"numpy": np.random.get_state(legacy=False), "python": random.getstate()}
     if keras.backend.backend() == "torch":
         import torch
@@ -182,7 +159,7 @@ def _nonfinite(weights_path):
 def seal(record):
     """``record`` with ``"sha256"``, the digest of everything else in it (sorted JSON)."""
     body = {k: v for k, v in record.items() if k != "sha256"}
-    return {**body, "sha256": _sha256(json.dumps(body, sort_keys=True).encode())}
+    return {**body, "sha256": sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()}
 
 
 def save(directory, gan, epoch, run):
@@ -198,13 +175,13 @@ def save(directory, gan, epoch, run):
     finally:
         scratch.unlink(missing_ok=True)
     if bad:
-        raise TrainingDiverged(
-            f"Training diverged in epoch {epoch}: the losses are finite but {len(bad)} saved "
-            f"array(s) hold NaN or infinite values ({', '.join(bad[:3])}). The checkpoint in "
-            f"{directory} keeps the last good epoch; resume from it with a lower learning rate.")
+        raise TrainingDiverged(f"Training diverged in epoch {epoch}: the losses are finite but "
+                               f"{len(bad)} saved array(s) hold NaN or infinite values "
+                               f"({', '.join(bad[:3])}). The checkpoint in {directory} keeps the "
+                               f"last good epoch; resume from it with a lower learning rate.")
     files.write_atomic(directory / name, data)
     record = seal({"format": FORMAT, "version": VERSION, "epoch": epoch,
-                   "weights": {"file": name, "bytes": len(data), "sha256": _sha256(data)},
+                   "weights": {"file": name, "bytes": len(data), "sha256": sha256(data).hexdigest()},
                    "random_state": global_random_state(), "run": run})
     files.write_atomic(directory / RECORD, json.dumps(record, indent=1) + "\n")  # the switch
     for path in directory.iterdir():  # older weights, and what interrupted saves left
@@ -212,8 +189,6 @@ def save(directory, gan, epoch, run):
             path.unlink(missing_ok=True)
     return record
 
-
-# --- loading --------------------------------------------------------------------------------
 
 def _damaged(directory, path, problem):
     return CheckpointError(
@@ -230,10 +205,9 @@ def _foreign(directory):
 
 
 def check_run_folder(path, force=False):
-    """``path`` as a ``Path`` if it can be a run's output or checkpoint folder: new, empty, or
-    holding a checkpoint (in it or in its ``checkpoint/``) or only files a run writes. Cheap:
-    run it before loading data. Raises ``CheckpointError`` for a file (even with ``force``)
-    and, unless ``force`` (``--force``), for a folder that may be someone else's."""
+    """``path`` as a ``Path`` if it can be a run's or a checkpoint's folder: new, empty, holding
+    a checkpoint (or ``checkpoint/``) or only what a run writes; else, unless ``force`` (not
+    for a file), ``CheckpointError``. Cheap: run it before loading data."""
     path = Path(path)
     existing = next(p for p in (path, *path.absolute().parents) if p.exists())
     if not existing.is_dir():
@@ -252,31 +226,27 @@ def check_run_folder(path, force=False):
 
 
 def load(directory):
-    """The verified checkpoint in ``directory`` as a ``Saved`` (None: none yet); nothing is
-    loaded into a model. A damaged one raises ``CheckpointError`` naming the file and the fix."""
+    """The verified checkpoint in ``directory``, a ``Saved`` (None: none yet); a damaged one
+    raises ``CheckpointError`` naming the file and the fix. Nothing is loaded into a model."""
     directory = check_run_folder(directory)
-    path = directory / RECORD
-    if not path.exists():
+    if not (path := directory / RECORD).exists():
         return None
     try:
         record = json.loads(path.read_bytes())
-    except (ValueError, UnicodeDecodeError):
-        raise _damaged(directory, path, "is not valid JSON (cut short or overwritten)") from None
-    if not isinstance(record, dict) or [record.get("format"), record.get("version")] != [
-            FORMAT, VERSION]:
-        raise _damaged(directory, path, f'is not a checkpoint record of this gankit ("format": '
-                                        f'"{FORMAT}", "version": {VERSION})')
-    if record != seal(record):
-        raise _damaged(directory, path, "does not match its own SHA-256 checksum (altered "
-                                        "after it was written)")
-    expected = record["weights"]
-    weights = directory / expected["file"]
+    except (ValueError, UnicodeDecodeError):  # cut short or overwritten
+        record = None
+    if not (isinstance(record, dict) and record.get("format") == FORMAT
+            and record.get("version") == VERSION and record == seal(record)):
+        raise _damaged(directory, path, f"is cut short, altered after it was written, or not a "
+                                        f"checkpoint record of this gankit (version {VERSION}): "
+                                        f"its JSON or its own SHA-256 checksum does not check out")
+    expected, weights = record["weights"], directory / record["weights"]["file"]
     data = weights.read_bytes() if weights.is_file() else None
     problem = (f"is missing ({RECORD} names it for epoch {record['epoch']})" if data is None else
                f"has {len(data):,} bytes where {RECORD} recorded {expected['bytes']:,} (cut "
                f"short or overwritten)" if len(data) != expected["bytes"] else
                f"does not match the SHA-256 checksum recorded in {RECORD} (altered after it was "
-               f"written)" if _sha256(data) != expected["sha256"] else None)
+               f"written)" if sha256(data).hexdigest() != expected["sha256"] else None)
     if not problem:  # checksums cannot see a file altered together with its record
         try:
             bad = _nonfinite(weights)
@@ -289,9 +259,8 @@ def load(directory):
 
 
 def load_into(gan, saved, keep_learning_rates=False):
-    """Load a verified checkpoint's weights (networks, optimizers, random states) into ``gan``;
-    ``keep_learning_rates`` keeps the optimizers' current rates (a resume on purpose). Raises
-    ``CheckpointError`` when the weights do not fit ``gan`` (it may then hold part of them)."""
+    """Load a verified checkpoint into ``gan`` (``CheckpointError`` if it does not fit);
+    ``keep_learning_rates`` keeps the optimizers' current rates (a resume on purpose)."""
     rates = [(opt, opt.get_config()["learning_rate"]) for opt in (gan.d_optimizer, gan.g_optimizer)
              if keep_learning_rates and isinstance(opt.get_config()["learning_rate"], float)]
     with warnings.catch_warnings():
@@ -303,10 +272,9 @@ def load_into(gan, saved, keep_learning_rates=False):
             detail = ([line.strip() for line in str(error).splitlines() if line.strip()]
                       or [type(error).__name__])[-1]
             raise CheckpointError(
-                f"{saved.weights} does not fit this GAN ({detail}): it was saved from a GAN "
-                f"built differently (other networks or optimizers, or a corruption layer with "
-                f"its own random state added or removed). Build the GAN as the saved run did, "
-                f"or start fresh: delete {saved.weights.parent} or train into a new folder.") \
-                from None
+                f"{saved.weights} does not fit this GAN ({detail}): it was saved from a GAN built "
+                f"differently (other networks or optimizers, or a corruption layer with its own "
+                f"random state added or removed). Build the GAN as the saved run did, or start "
+                f"fresh: delete {saved.weights.parent} or train into a new folder.") from None
     for optimizer, rate in rates:  # a schedule is no variable: it stays as built
         optimizer.learning_rate = rate

@@ -168,6 +168,7 @@ def altered_record(**changes):
 
 
 WEIGHTS = "epoch-0002-"
+RECORD_DAMAGED = "its JSON or its own SHA-256 checksum does not check out"
 DAMAGE = {
     # the symptom of issue #14: a kill during the old rewrite left a 0-byte weights file
     "empty weights": (lambda d, one: weights_file(d).write_bytes(b""),
@@ -185,13 +186,12 @@ DAMAGE = {
                                  "does not match the SHA-256 checksum"),
     "weights missing": (lambda d, one: weights_file(d).unlink(), WEIGHTS, "is missing"),
     "record cut short": (lambda d, one: (d / checkpoint.RECORD).write_text(
-        (d / checkpoint.RECORD).read_text()[:100]), checkpoint.RECORD, "is not valid JSON"),
+        (d / checkpoint.RECORD).read_text()[:100]), checkpoint.RECORD, RECORD_DAMAGED),
     "record of another program": (lambda d, one: (d / checkpoint.RECORD).write_text("{}"),
-                                  checkpoint.RECORD, "is not a checkpoint record of this gankit"),
-    "record of another epoch": (altered_record(epoch=3), checkpoint.RECORD,
-                                "does not match its own SHA-256 checksum"),
+                                  checkpoint.RECORD, RECORD_DAMAGED),
+    "record of another epoch": (altered_record(epoch=3), checkpoint.RECORD, RECORD_DAMAGED),
     "random state altered": (altered_record(random_state={"numpy": None}), checkpoint.RECORD,
-                             "does not match its own SHA-256 checksum"),
+                             RECORD_DAMAGED),
 }
 
 
