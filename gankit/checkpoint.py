@@ -60,10 +60,10 @@ def _config(layer):
 
 
 def run_record(gan, x=None, y=None, batch_size=None, run=None):
-    """What made a run, a dict of JSON values that each of its checkpoints stores: ``fit``'s
-    ``x`` (images ``(N, 28, 28, 1)``), ``y`` (labels ``(N,)`` or None) and ``batch_size`` as
-    digests, the GAN's settings, and the caller's ``run`` fields (e.g. ``{"setting": "quick"}``,
-    replacing derived ones of the same key)."""
+    """What made a run, a dict of JSON values that each of its checkpoints stores: digests of
+    ``fit``'s images ``x`` ``(N, 28, 28, 1)``, labels ``y`` ``(N,)`` and networks, its
+    ``batch_size``, the GAN's settings, and the caller's ``run`` fields (``{"setting": ...}``),
+    which replace derived ones of the same key."""
     if getattr(gan, "d_optimizer", None) is None:
         raise ValueError("Compile the GAN before fit: gan.compile() (or build it with "
                          "gankit.recipes.make_gan, which compiles it).")
