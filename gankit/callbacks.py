@@ -1,21 +1,9 @@
 """Keras callbacks for GAN training: sample grids, loss curves, checkpoints, a NaN stop.
 
-They are ordinary ``keras.callbacks.Callback`` objects, so they compose with Keras's own and
-with yours: ``gan.fit(x, epochs=50, callbacks=[SampleGrid(), LossCurve(), Checkpoint("runs/dcgan")])``.
-
-- ``SampleGrid``  draws a grid from the same fixed latent vectors every few epochs, so you can
-  watch the generator improve; shows it inline in a notebook and saves it under ``figures/``.
-- ``LossCurve``   records the losses and the discriminator's outputs and plots them.
-- ``Checkpoint``  saves the whole training state (both networks, both optimizers, the random
-  state) every epoch; a later ``fit`` with the same directory resumes where the last one
-  stopped, e.g. after a Colab disconnect. It never saves a diverged (NaN) state.
-- ``StopOnNaN``   stops a diverged run at once with an error that says what happened.
-- ``EpochTimer``  adds each epoch's seconds to the logs and, after the first, says how long
-  the rest of the run will take.
-- ``GeneratorAverage`` puts a generator's moving average of weights (``use_ema``) in place
-  between epochs, with batch-norm statistics that match it.
-
-Introduced in notebook 01 (``Checkpoint`` in notebook 02).
+Ordinary ``keras.callbacks.Callback`` objects that compose with Keras's own and yours:
+``gan.fit(x, epochs=50, callbacks=[SampleGrid(), LossCurve(), Checkpoint("runs/dcgan")])``.
+``gankit.training.train`` wires them for the notebooks and the command line. Introduced in
+notebook 01 (``Checkpoint`` in notebook 02).
 """
 
 import os
@@ -27,22 +15,14 @@ import keras
 import matplotlib.pyplot as plt
 
 from gankit import checkpoint, plotting
-from gankit.checks import WATCHED, TrainingDiverged, check_finite  # noqa: F401  (re-exported)
+from gankit.checks import check_finite
 from gankit.data import to_uint8
 
 
-
-def _in_notebook():
-    return "ipykernel" in sys.modules
-
-
 class StopOnNaN(keras.callbacks.Callback):
-    """Stop training with ``TrainingDiverged`` when ``d_loss`` or ``g_loss`` is NaN or inf.
-
-    Args:
-        every_batch: also check after every batch (stops sooner; on an accelerator each check
-            waits for the step to finish). Epoch-end checks are always made.
-    """
+    """Stop training with ``TrainingDiverged`` when ``d_loss`` or ``g_loss`` is NaN or inf,
+    after every epoch and, with ``every_batch``, every batch (sooner; each check waits for the
+    accelerator)."""
 
     def __init__(self, every_batch=False):
         super().__init__()
@@ -57,97 +37,71 @@ class StopOnNaN(keras.callbacks.Callback):
 
 
 class Checkpoint(keras.callbacks.Callback):
-    """Save the training state every epoch; ``GAN.fit`` resumes from it.
+    """Save the whole training state after every epoch; ``GAN.fit`` resumes from it.
 
-    The state is everything ``gan.save_weights`` writes (both networks, both optimizers, the
-    latent-vector seed) plus the epoch count and the global random state (NumPy's, and
-    PyTorch's on that backend), so a resumed run on JAX and PyTorch continues exactly as an
-    uninterrupted one would. TensorFlow shuffles the batches with its own generator: there the
-    weights, optimizer states and random seeds are restored exactly, but the batches after a
-    resume come in another order.
-
-    Each save is atomic and each load verified (checksums, one epoch in every piece, finite
-    weights), and the checkpoint records the run that made it; ``gankit.checkpoint`` describes
-    the files. A diverged (NaN) state is never saved: the last good epoch stays.
-
-    For ``gankit.gan.GAN`` only: its ``fit`` finds this callback, calls ``restore`` and starts
-    Keras's loop at the saved epoch (``initial_epoch``), printing one line, "Resuming from
-    the checkpoint in <directory>: N epochs done."
+    The state is both networks, both optimizers, every random state and the epoch, so a run
+    resumed on JAX or PyTorch continues exactly as an uninterrupted one (TensorFlow shuffles
+    batches with its own generator). Saves are atomic, loads verified, a NaN state is never
+    saved, the run is recorded (``gankit.checkpoint``). ``GAN.fit`` calls ``resume_fit``.
 
     Args:
-        directory: where the checkpoint lives. Kept after training, so calling ``fit`` again
-            with a larger ``epochs`` continues the run and rerunning a finished notebook cell
-            is instant. Delete the folder to start over.
-        run: fields that describe the run beyond what the GAN and the data tell (the setting,
-            the recipe's name, the corruption's kind and fraction, ...), a dict of JSON values;
-            stored with every save and compared on resume (``gankit.checkpoint.run_record``).
-        resume: True resumes a checkpoint of the same run and refuses one that differs (a
-            changed learning rate, other data, another setting, ...) with a ``CheckpointError``
-            that lists the differences; ``"force"`` resumes it anyway, training on with the
-            optimizers, loss and corruption built now (the weights, optimizer moments and
-            random states come from the checkpoint); False ignores a saved checkpoint and
-            starts at epoch 0 (it is replaced at the end of the first epoch).
+        directory: the checkpoint's folder, kept after training: ``fit`` with a larger
+            ``epochs`` continues the run, a finished cell reruns at once; delete it to start over.
+        run: the run's own fields (setting, recipe, ...), a dict of JSON values, stored and
+            compared on resume (``gankit.checkpoint.run_record``).
+        resume: True resumes the same run and refuses another with the list of differences;
+            ``"force"`` resumes it anyway, with the optimizers, loss and corruption built now;
+            False starts at epoch 0 (the checkpoint is replaced after the first epoch).
 
-    Attributes:
-        resumed_from: epochs the last ``fit`` resumed after (None: it started fresh).
-        record: the run record of the last ``fit``.
+    ``resumed_from``: the epochs the last ``fit`` resumed after (None: it started fresh);
+    ``record``: the last ``fit``'s run record.
     """
 
     def __init__(self, directory, run=None, resume=True):
         super().__init__()
         if resume not in (True, False, "force"):
             raise ValueError(f'resume must be True, False or "force", got {resume!r}.')
-        self.directory = os.fspath(directory)
-        self.run, self.resume = run, resume
-        self.resumed_from = self.record = None
-        self._prepared_for = self._random_state = None
+        self.directory, self.run, self.resume = os.fspath(directory), run, resume
+        self.resumed_from = self.record = self._gan = self._random_state = None
 
-    def restore(self, gan, x=None, y=None, batch_size=None, epochs=None):
-        """Verify and load the checkpoint into ``gan``; return the epochs it holds (0: none).
-
-        ``GAN.fit`` calls this with its own arguments before Keras's loop starts, so a damaged
-        or mismatched checkpoint stops ``fit`` before any training.
-
-        Raises:
-            gankit.checkpoint.CheckpointError: see ``gankit.checkpoint.load`` and
-                ``check_resume``.
-        """
-        self.resumed_from, self._random_state = None, None
-        self.record = checkpoint.run_record(gan, x, y, batch_size=batch_size, run=self.run)
-        self._prepared_for = gan
-        if self.resume is False:
-            checkpoint.check_checkpoint_folder(self.directory)
-            return 0
-        saved = checkpoint.load(self.directory)
+    def resume_fit(self, gan, x, y, fit_kwargs):
+        """The whole resume, called by ``GAN.fit`` before Keras's loop (a damaged or other
+        run's checkpoint stops ``fit`` before any training): verify the checkpoint, compare
+        its run, load it into ``gan``; return ``fit_kwargs`` starting at its epoch."""
+        self.record = checkpoint.run_record(gan, x, y, fit_kwargs.get("batch_size"), self.run)
+        self._gan, self.resumed_from, self._random_state = gan, None, None
+        if not self.resume:
+            checkpoint.check_run_folder(self.directory)
+            return fit_kwargs
+        saved = checkpoint.load(self.directory)  # None: nothing saved yet
         if saved is None:
-            return 0
+            return fit_kwargs
         diffs = checkpoint.check_resume(self.directory, saved.run, self.record,
                                         force=self.resume == "force")
+        if fit_kwargs.get("initial_epoch", 0) not in (0, saved.epoch):
+            raise ValueError(f"fit got initial_epoch={fit_kwargs['initial_epoch']} but the "
+                             f"checkpoint in {self.directory} holds {saved.epoch} epochs; drop "
+                             f"initial_epoch (the checkpoint sets it).")
         checkpoint.load_into(gan, saved, keep_learning_rates=bool(diffs))
-        notes = []
-        if epochs is not None and saved.epoch >= epochs:
-            notes.append(f"fit asks for {epochs}: nothing left to train")
-        if diffs:
-            fields = ", ".join(key for key, _, _ in diffs)
-            notes.append(f"on purpose, with {fields} changed")
+        epochs = fit_kwargs.get("epochs", 1)
+        notes = [f"fit asks for {epochs}: nothing left to train"] if saved.epoch >= epochs else []
+        notes += [f"on purpose, with {', '.join(key for key, _, _ in diffs)} changed"] if diffs else []
         print(f"Resuming from the checkpoint in {self.directory}: "
               f"{saved.epoch} epoch{'s' if saved.epoch > 1 else ''} done"
               + (f" ({'; '.join(notes)})." if notes else "."))
         self.resumed_from, self._random_state = saved.epoch, saved.random_state
-        return saved.epoch
+        return {**fit_kwargs, "initial_epoch": saved.epoch}
 
     def on_train_begin(self, logs=None):
-        if self._prepared_for is not self.model:
+        if self._gan is not self.model:
             raise ValueError("Checkpoint works with gankit.gan.GAN, whose fit restores the "
                              "checkpoint and sets initial_epoch before training; this model's "
                              "fit did not. Train a GAN with it.")
-        if self._random_state is not None:
-            # Here, not in restore: Keras may draw from NumPy while setting up fit, in an
-            # uninterrupted run too; the saved state is the one the next epoch starts from.
+        if self._random_state is not None:  # here: Keras may draw from NumPy setting up fit
             checkpoint.set_global_random_state(self._random_state)
 
     def on_train_end(self, logs=None):
-        self._prepared_for = None  # the next fit restores again
+        self._gan = None  # the next fit resumes again
 
     def on_epoch_end(self, epoch, logs=None):
         check_finite(logs, f"in epoch {epoch + 1}")  # never overwrite the last good state
@@ -155,12 +109,9 @@ class Checkpoint(keras.callbacks.Callback):
 
 
 class EpochTimer(keras.callbacks.Callback):
-    """Time each epoch; after the first, say how long the rest of the run will take.
-
-    Adds ``seconds``, the wall time of the epoch, to the epoch's logs (and so to ``log.csv``).
-    After the first epoch of a run with more to go it prints one line, e.g. "Epoch 1 took
-    58 s: about 7 min left for the other 8 epochs." (``report=False`` keeps it quiet).
-    """
+    """Add each epoch's wall time to its logs as ``seconds`` (and so to ``log.csv``); after the
+    first, print e.g. "Epoch 1 took 58 s: about 7 min left for the other 8 epochs." (unless
+    ``report=False``)."""
 
     def __init__(self, report=True):
         super().__init__()
@@ -196,17 +147,13 @@ def _duration(seconds):
 class GeneratorAverage(keras.callbacks.Callback):
     """Put the generator's moving average of weights (``use_ema``) in place between epochs.
 
-    From each epoch's end to the next epoch's start, and at the end of ``fit``, the generator
-    holds the average its optimizer keeps (``optimizer.finalize_variable_values``), so sample
-    grids and the generator after ``fit`` are the average. Its ``BatchNormalization`` layers get
-    statistics of its own: those of one batch of ``n`` images drawn by the averaged generator
-    (latent vectors from ``seed``, labels from ``GAN.network_labels`` for a conditional GAN or
-    one with clusters); the trained weights' statistics do not match the average, and its
-    samples are worse with them. When the next epoch starts the trained weights and their
-    statistics are put back, exactly, so training never sees the average; callbacks that save
-    the weights being trained (``Checkpoint``) go before this one in the list. A later ``fit``
-    starts from the average, as with Keras's own ``use_ema``, unless a ``Checkpoint`` restores
-    the trained weights.
+    From each epoch's end to the next one's start, and after ``fit``, the generator is the
+    average its optimizer keeps, so grids show it. Its batch-norm layers get statistics of one
+    batch of ``n`` images it draws (latent vectors from ``seed``): the trained weights' do not
+    fit the average. The trained weights and statistics are put back, exactly, before each
+    epoch, so training never sees the average; a ``Checkpoint`` (which saves the trained
+    weights) goes before this callback. A later ``fit`` starts from the average, as with
+    Keras's ``use_ema``, unless a ``Checkpoint`` restores the trained weights.
     """
 
     def __init__(self, n=2048, seed=0):
@@ -272,25 +219,18 @@ class GeneratorAverage(keras.callbacks.Callback):
 class SampleGrid(keras.callbacks.Callback):
     """Draw a grid of samples from fixed latent vectors every ``every`` epochs.
 
-    Args:
-        n: number of samples (a multiple of ``ncols`` reads best).
-        every: epochs between two grids (the last epoch always gets one).
-        seed: seed of the fixed latent vectors.
-        name: the grids' title, ``"<name>: epoch <E>"``.
-        save: also save each grid as ``figures/<name>_epoch_<E>.png``.
-        show: display each grid inline; by default only inside a notebook.
-        ncols: columns of the grid; a conditional GAN draws digit ``i % num_classes`` in
-            column ``i % ncols``, so with 10 columns each column is one digit.
-
-    After training, ``snapshots`` holds ``(epoch, uint8 images (n, 28, 28))`` pairs and
-    ``evolution()`` plots them as one figure.
+    ``n`` samples (a multiple of ``ncols`` reads best) from latent vectors of ``seed``; the last
+    epoch always gets a grid, titled ``"<name>: epoch <E>"``; ``save`` also writes it as
+    ``figures/<name>_epoch_<E>.png``; ``show`` displays it inline (default: in a notebook). A
+    conditional GAN draws digit ``i % num_classes`` in column ``i % ncols``. ``snapshots``
+    holds ``(epoch, uint8 images (n, 28, 28))`` pairs, which ``evolution()`` plots.
     """
 
     def __init__(self, n=100, every=1, seed=0, name="samples", save=True, show=None, ncols=10):
         super().__init__()
         self.n, self.every, self.seed, self.name, self.ncols = n, every, seed, name, ncols
         self.save = save
-        self.show = _in_notebook() if show is None else show
+        self.show = "ipykernel" in sys.modules if show is None else show
         self.snapshots = []
         self._display_handle = None
 
@@ -342,7 +282,6 @@ class LossCurve(keras.callbacks.Callback):
         super().__init__()
         self.every_batch, self.name = every_batch, name
         self.batches, self.epochs = [], []
-        self._seen, self._epoch_start = 0, 0
 
     def on_train_begin(self, logs=None):
         if self.every_batch is None:
@@ -385,26 +324,3 @@ class LossCurve(keras.callbacks.Callback):
             plotting.save_figure(fig, path or f"{self.name}.png")
         return fig
 
-
-def resume_fit(gan, x, y, fit_kwargs):
-    """Called by ``GAN.fit``: restore the ``Checkpoint`` among the callbacks, if any.
-
-    Verifies and loads the checkpoint (``Checkpoint.restore``) and returns ``fit_kwargs`` with
-    ``initial_epoch`` set to the epochs it holds, for ``keras.Model.fit``.
-    """
-    given = fit_kwargs.get("callbacks") or []
-    given = given.callbacks if isinstance(given, keras.callbacks.CallbackList) else given
-    found = [c for c in given if isinstance(c, Checkpoint)]
-    if not found:
-        return fit_kwargs
-    if len(found) > 1:
-        raise ValueError(f"fit got {len(found)} Checkpoint callbacks; give it one (a run has one "
-                         f"training state).")
-    epochs_done = found[0].restore(gan, x, y, batch_size=fit_kwargs.get("batch_size"),
-                                   epochs=fit_kwargs.get("epochs", 1))
-    initial = fit_kwargs.get("initial_epoch", 0)
-    if epochs_done and initial not in (0, epochs_done):
-        raise ValueError(f"fit got initial_epoch={initial} but the checkpoint in "
-                         f"{found[0].directory} holds {epochs_done} epochs; drop initial_epoch "
-                         f"(the checkpoint sets it).")
-    return {**fit_kwargs, "initial_epoch": epochs_done or initial}

@@ -31,7 +31,6 @@ import numpy as np
 import keras
 from keras import ops
 
-from gankit import callbacks
 from gankit.backend import GANTrainer
 from gankit.checks import NUM_CLASSES, check_count, check_images, check_labels
 
@@ -171,8 +170,13 @@ class GAN(GANTrainer, keras.Model):
                 y = check_labels(y, len(x), "labels", self.num_classes)
             elif self.conditional:
                 raise ValueError("A conditional GAN needs labels: call fit(images, labels).")
-        # A Checkpoint among the callbacks restores the run and sets initial_epoch.
-        return super().fit(x, y, **callbacks.resume_fit(self, x, y, kwargs))
+        # A gankit.callbacks.Checkpoint resumes its run here, before Keras's loop, and sets
+        # initial_epoch; duck-typed, so the model imports no callbacks (nor matplotlib).
+        given = kwargs.get("callbacks") or []
+        for callback in getattr(given, "callbacks", given):  # a list or a Keras CallbackList
+            if hasattr(callback, "resume_fit"):
+                kwargs = callback.resume_fit(self, x, y, kwargs)
+        return super().fit(x, y, **kwargs)
 
     def _cluster_indices(self, x, y):
         """``(images, their cluster indices)``: the clusters are found first if not fitted."""

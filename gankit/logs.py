@@ -1,13 +1,9 @@
-"""Quiet TensorFlow start-up logs, so that a learner's first cell does not read as a failure.
+"""Quiet TensorFlow's C++ start-up logs, so that a learner's first cell does not read as a failure.
 
-On a machine without a GPU, importing TensorFlow prints lines such as "failed call to cuInit"
-and, during training, "remapper failed": C++ log messages, not errors of the learner's code.
-``import gankit`` hides them: it sets ``TF_CPP_MIN_LOG_LEVEL=3`` (unless you set it yourself)
-and, in a notebook and on the command line (where the first cells and commands import Keras at
-once), when Keras runs on TensorFlow and TensorFlow is not imported yet, imports it with the
-process's standard error muted for that moment only. (A plain ``import gankit`` elsewhere
-imports no TensorFlow: loading local data never needs it.) Set ``GANKIT_TF_LOGS=1`` before importing
-gankit to see every message. Python warnings and errors are never hidden.
+``import gankit`` sets ``TF_CPP_MIN_LOG_LEVEL=3`` (unless set) and, in a notebook or on the command
+line, imports TensorFlow with standard error muted for that moment ("failed call to cuInit" is
+no error of the learner's). ``GANKIT_TF_LOGS=1`` shows every message; Python warnings and
+errors are never hidden. Used from notebook 00 on.
 """
 
 import contextlib
@@ -51,11 +47,7 @@ def _stderr_muted():
 
 
 def quiet_tensorflow(import_now=None):
-    """Hide TensorFlow's C++ start-up and optimizer logs (see the module docstring).
-
-    Args:
-        import_now: import TensorFlow now, muted; default only inside IPython / Jupyter.
-    """
+    """Hide TensorFlow's C++ logs; ``import_now``: import it now, muted (default: in IPython)."""
     if os.environ.get(LOGS_ENV, "").strip() in ("1", "true", "yes", "on"):
         return
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

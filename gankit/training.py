@@ -1,11 +1,7 @@
-"""The kit's training run: ``fit`` with its callbacks, and everything a run writes.
+"""The kit's training run: ``fit`` with the kit's callbacks, and what a run writes.
 
-``train(gan, images, out_dir=...)`` trains with a sample grid, loss curves, epoch timing (the
-recorded cost of the training before it starts, an estimate of the time left after the first
-epoch), a stop on NaN and, with ``out_dir``, a checkpoint every epoch and ``log.csv``: run it
-again after an interruption and it resumes.
-``save_samples`` writes a run's samples for scoring elsewhere. The command line, the benchmarks
-and the studies train through here. Introduced in notebook 02.
+The notebooks, the command line, the benchmarks and the studies train through ``train``; run it
+again after an interruption and it resumes. Introduced in notebook 01.
 """
 
 import csv
@@ -25,29 +21,18 @@ RECORD_CORES = 2  # the shipped records were all measured on 2-core machines (RE
 
 def train(gan, images, labels=None, epochs=1, batch_size=256, out_dir=None, sample_every=1,
           extra_callbacks=(), verbose=1, show=None, run=None, resume=True):
-    """Train ``gan`` with the kit's callbacks; resume if ``out_dir`` holds a checkpoint.
+    """Train ``gan`` with a sample grid, loss curves, epoch timing and a stop on NaN; return
+    ``(history, sample_grid, loss_curve)``.
 
-    Args:
-        images: ``float32 (N, 28, 28, 1)`` in [-1, 1].
-        labels: digits ``(N,)`` for a conditional GAN.
-        out_dir: run folder; gets ``checkpoint/``, ``log.csv``, ``samples.png`` and
-            ``losses.png``. None keeps nothing on disk but the figures under ``figures/``.
-        run, resume: what the checkpoint records about the run (setting, recipe, ...) and
-            whether to resume it (``True``; ``"force"`` resumes a run that differs; ``False``
-            starts over): see ``gankit.callbacks.Checkpoint``.
-
-    With a generator optimizer that keeps a moving average of the weights (``use_ema``,
-    recipe option ``ema_momentum``), the sample grids and the generator after ``train`` are
-    that average, with batch-norm statistics of its own (``callbacks.GeneratorAverage``); the
-    checkpoint keeps the trained weights and the average apart.
-
-    Returns:
-        ``(history, sample_grid, loss_curve)``: the Keras history and the two callbacks.
+    ``images``: ``float32 (N, 28, 28, 1)`` in [-1, 1]; ``labels``: digits ``(N,)`` for a
+    conditional GAN. ``out_dir``: the run folder, which gets ``checkpoint/`` (resumed if there),
+    ``log.csv``, ``samples.png`` and ``losses.png``; None keeps only the figures under
+    ``figures/``. ``run``, ``resume``: see ``callbacks.Checkpoint``. A generator optimizer with
+    ``use_ema`` leaves the generator as its average (``callbacks.GeneratorAverage``).
     """
     if verbose:
         run_info = run or {}
-        # The recipe whose recorded cost applies: the run's, else the GAN's name, which
-        # recipes.make_gan sets to "<recipe>_gan".
+        # The recipe whose cost applies: the run's, else from make_gan's name "<recipe>_gan".
         recipe = run_info.get("recipe") or (
             gan.name.removesuffix("_gan") if gan.name.endswith("_gan") else None)
         n_train = len(images) if isinstance(images, (np.ndarray, list)) else None
@@ -59,9 +44,10 @@ def train(gan, images, labels=None, epochs=1, batch_size=256, out_dir=None, samp
     if out_dir:
         checkpoint.check_run_folder(out_dir)  # never someone else's folder
         os.makedirs(out_dir, exist_ok=True)
+        # gan.fit calls its resume_fit first: verify, compare the run, load, set initial_epoch.
         cbs += [callbacks.Checkpoint(os.path.join(out_dir, "checkpoint"), run=run, resume=resume),
                 keras.callbacks.CSVLogger(os.path.join(out_dir, "log.csv"), append=True)]
-    # After the checkpoint above (which saves the weights being trained): the moving average.
+    # After the checkpoint, which saves the weights being trained: their moving average.
     cbs += [*average_callbacks(gan), grid, curve, *extra_callbacks]
     history = gan.fit(images, labels, batch_size=batch_size, epochs=epochs, callbacks=cbs,
                       verbose=verbose)
@@ -73,12 +59,9 @@ def train(gan, images, labels=None, epochs=1, batch_size=256, out_dir=None, samp
 
 
 def recorded_cost(recipe, setting, epochs, n_train, batch_size, gpu=False):
-    """One line, said before a training starts: what the shipped record of ``recipe`` in
-    ``setting`` cost (``gankit/results/<recipe>.json`` for the full setting,
-    ``laptop/<recipe>.json`` for the laptop one), scaled to ``epochs`` if they differ, or that
-    none is recorded and the estimate comes after the first epoch. A record counts only for the
-    same ``n_train`` images and ``batch_size``. The records are CPU runs: with ``gpu`` (a GPU is
-    visible) none applies."""
+    """One line said before training: what the shipped CPU record of ``recipe`` in ``setting``
+    (``results/<recipe>.json``, ``results/laptop/<recipe>.json``) cost, scaled to ``epochs``;
+    it counts only for the same ``n_train`` and ``batch_size``, and not on a GPU."""
     later = "the estimate comes after the first epoch."
     if gpu:
         return f"Not measured on a GPU: {later}"
@@ -108,18 +91,15 @@ def recorded_cost(recipe, setting, epochs, n_train, batch_size, gpu=False):
 
 
 def average_callbacks(gan):
-    """The callbacks that make a GAN's generator its moving average between epochs: none for a
-    generator optimizer without ``use_ema``, else ``callbacks.GeneratorAverage``, which sample
-    grids see and ``fit`` leaves in place. Callbacks that save the weights being trained
-    (``callbacks.Checkpoint``) go before it in the list."""
+    """``[callbacks.GeneratorAverage()]`` for a generator optimizer with ``use_ema``, else
+    ``[]``; a ``Checkpoint`` goes before it in the list."""
     if not getattr(gan.g_optimizer, "use_ema", False):
         return []
     return [callbacks.GeneratorAverage()]
 
 
 def logged_seconds(out_dir):
-    """Training seconds of a run folder, summed over every epoch in its ``log.csv``: all the
-    sessions of a resumed run, an epoch redone after an interruption counted as often as it ran."""
+    """Training seconds of a run folder: every epoch row of its ``log.csv``, in all sessions."""
     with open(os.path.join(out_dir, "log.csv"), newline="") as f:
         return sum(float(row["seconds"]) for row in csv.DictReader(f))
 

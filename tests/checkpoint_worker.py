@@ -9,12 +9,11 @@ Used by ``tests/test_checkpoint.py`` as a separate process, so that a kill is a 
 ``--kill E:POINT`` kills the process in epoch E (1-based) at POINT:
 
 - ``batch``     after the second batch of the epoch (mid-epoch);
-- ``weights``   while the checkpoint's weights file is being written (half of it on disk);
-- ``state``     while ``state.json`` is being written (half of it on disk);
-- ``folder``    once the new epoch folder is complete, before the manifest is written;
-- ``manifest``  while the new ``checkpoint.json`` is being written beside the old one;
-- ``replaced``  right after the new manifest replaced the old, before old folders go;
-- ``cleanup``   while the old epoch folder is being removed (one file of it gone);
+- ``weights``   while ``gan.save_weights`` writes the new weights (half of them on disk);
+- ``between``   once the new weights file is in place, before the record names it;
+- ``record``    while the new ``checkpoint.json`` is being written beside the old one;
+- ``replaced``  right after the new record replaced the old, before older weights go;
+- ``cleanup``   while the older weights file is being removed;
 - ``end``       after the epoch's checkpoint is complete.
 
 The process prints ``epoch E begins`` at the start of each epoch (for kills from outside) and
@@ -25,7 +24,6 @@ variables, keyed ``"<index> <variable path>"``.
 
 import argparse
 import os
-import shutil
 import signal
 import sys
 from pathlib import Path
@@ -35,10 +33,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tiny.py
 import keras  # noqa: E402
 
-from gankit import callbacks, checkpoint  # noqa: E402
+from gankit import callbacks, checkpoint, files  # noqa: E402
 from tiny import data, tiny_gan  # noqa: E402
 
-POINTS = ("batch", "weights", "state", "folder", "manifest", "replaced", "cleanup", "end")
+POINTS = ("batch", "weights", "between", "record", "replaced", "cleanup", "end")
 
 
 def die():
@@ -69,45 +67,37 @@ class Clock(keras.callbacks.Callback):
 def install_kill(gan, clock):
     """Wrap the steps of ``checkpoint.save`` so that the chosen one dies half-way."""
     now = lambda: clock.epoch == clock.kill_epoch
-    save_weights, write_bytes = gan.save_weights, checkpoint._write_bytes
-    replace, rmtree = os.replace, shutil.rmtree
-
-    def half(path):
-        size = Path(path).stat().st_size
-        with open(path, "r+b") as f:
-            f.truncate(size // 2)
+    save_weights, write_atomic, replace, unlink = (gan.save_weights, files.write_atomic,
+                                                   os.replace, Path.unlink)
 
     def save_weights_then_die(path, *args, **kwargs):
         save_weights(path, *args, **kwargs)
         if clock.point == "weights" and now():
-            half(path)
+            with open(path, "r+b") as f:
+                f.truncate(Path(path).stat().st_size // 2)
             die()
 
-    def write_bytes_then_die(path, data_):
-        name = Path(path).name
-        if now() and ((clock.point == "state" and name == checkpoint.STATE) or
-                      (clock.point == "manifest" and name.startswith(checkpoint.MANIFEST + "."))):
-            Path(path).write_bytes(data_[:len(data_) // 2])
-            die()
-        write_bytes(path, data_)
+    def write_atomic_then_die(path, data_):
+        if clock.point == "record" and now() and Path(path).name == checkpoint.RECORD:
+            with files.replacing(path) as temporary:
+                Path(temporary).write_text(data_[:len(data_) // 2])
+                die()
+        write_atomic(path, data_)
 
     def replace_then_die(src, dst):
         replace(src, dst)
-        if now() and ((clock.point == "folder" and str(src).endswith(".partial")) or
-                      (clock.point == "replaced" and Path(dst).name == checkpoint.MANIFEST)):
+        if now() and ((clock.point == "between" and str(dst).endswith(".weights.h5")) or
+                      (clock.point == "replaced" and Path(dst).name == checkpoint.RECORD)):
             die()
 
-    def rmtree_then_die(path, *args, **kwargs):
-        if clock.point == "cleanup" and now():
-            files = sorted(p for p in Path(path).rglob("*") if p.is_file())
-            if files:
-                files[0].unlink()
+    def unlink_then_die(path, *args, **kwargs):
+        if clock.point == "cleanup" and now() and path.name.startswith("epoch-"):
             die()
-        rmtree(path, *args, **kwargs)
+        unlink(path, *args, **kwargs)
 
     gan.save_weights = save_weights_then_die
-    checkpoint._write_bytes = write_bytes_then_die
-    os.replace, shutil.rmtree = replace_then_die, rmtree_then_die
+    files.write_atomic = write_atomic_then_die
+    os.replace, Path.unlink = replace_then_die, unlink_then_die
 
 
 def main():

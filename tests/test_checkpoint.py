@@ -1,6 +1,7 @@
 """Checkpoints on the current Keras backend: atomic, verified on load, tied to their run, and
 run folders that are never someone else's (run the file once per backend)."""
 
+import hashlib
 import json
 import os
 import random
@@ -18,6 +19,7 @@ import keras
 
 from gankit import callbacks, checkpoint
 from gankit.checkpoint import CheckpointError
+from gankit.checks import TrainingDiverged
 from tiny import data, tiny_gan
 
 REPO = Path(__file__).resolve().parents[1]
@@ -29,20 +31,23 @@ def weights(model):
     return [keras.ops.convert_to_numpy(v).copy() for v in model.weights]
 
 
-def manifest(directory):
-    return json.loads((Path(directory) / checkpoint.MANIFEST).read_text())
+def record(directory):
+    return json.loads((Path(directory) / checkpoint.RECORD).read_text())
 
 
-def folder(directory):
-    return Path(directory) / manifest(directory)["folder"]
+def weights_file(directory):
+    return Path(directory) / record(directory)["weights"]["file"]
+
+
+def write_record(directory, saved):
+    (Path(directory) / checkpoint.RECORD).write_text(json.dumps(checkpoint.seal(saved)))
 
 
 def rehash(directory):
-    """Make the manifest's checksums fit altered files (damage that checksums cannot see)."""
-    saved = manifest(directory)
-    for name in saved["files"]:
-        saved["files"][name] = checkpoint._describe(folder(directory) / name)
-    (Path(directory) / checkpoint.MANIFEST).write_text(json.dumps(saved))
+    """Make the record's checksums fit an altered weights file (damage checksums cannot see)."""
+    saved, data = record(directory), weights_file(directory).read_bytes()
+    saved["weights"].update(bytes=len(data), sha256=hashlib.sha256(data).hexdigest())
+    write_record(directory, saved)
 
 
 def fit(directory, epochs=2, gan=None, x=None, batch_size=16, **options):
@@ -75,17 +80,22 @@ def saved(saved_runs, tmp_path):
 
 # --- layout and resume ----------------------------------------------------------------------
 
-def test_a_checkpoint_is_one_manifest_and_one_complete_epoch_folder(saved):
-    record = manifest(saved)
-    assert sorted(p.name for p in saved.iterdir()) == sorted([checkpoint.MANIFEST,
-                                                              record["folder"]])
-    assert record["epoch"] == 2 and record["folder"].startswith("epoch-0002-")
-    for name, expected in record["files"].items():
-        assert checkpoint._describe(folder(saved) / name) == expected
-    with h5py.File(folder(saved) / checkpoint.WEIGHTS) as f:
-        assert int(f.attrs[checkpoint.EPOCH_ATTRIBUTE]) == 2
-    assert json.loads((folder(saved) / checkpoint.STATE).read_text())["epoch"] == 2
-    run = record["run"]
+def test_a_checkpoint_is_one_sealed_record_and_one_weights_file(saved):
+    saved_record = record(saved)
+    name = saved_record["weights"]["file"]
+    assert sorted(p.name for p in saved.iterdir()) == sorted([checkpoint.RECORD, name])
+    assert saved_record["epoch"] == 2 and name.startswith("epoch-0002-")
+    data = (saved / name).read_bytes()
+    assert saved_record["weights"] == {"file": name, "bytes": len(data),
+                                       "sha256": hashlib.sha256(data).hexdigest()}
+    assert checkpoint.seal(saved_record) == saved_record
+    assert set(saved_record["random_state"]) >= {"numpy", "python"}
+    with h5py.File(saved / name) as f:  # each tensor once: no two kernels (or moments) alike
+        arrays = []
+        f.visititems(lambda _, item: arrays.append(item[()].tobytes())
+                     if isinstance(item, h5py.Dataset) and item.ndim >= 2 else None)
+    assert len(arrays) > 4 and len(set(arrays)) == len(arrays)
+    run = saved_record["run"]
     assert run["backend"] == keras.backend.backend() and run["setting"] == "quick"
     assert run["d_optimizer"]["class"] == "Adam" and run["loss"] == "bce"
     assert run["images"].startswith("64 images 28x28x1 float32, sha256 ")
@@ -99,14 +109,15 @@ def test_rerunning_a_finished_fit_is_instant_and_more_epochs_continue(saved, cap
     assert out.count("\n") == 1 and f"Resuming from the checkpoint in {saved}: 2 epochs done" in out
     _, ck, history = fit(saved, epochs=3, gan=gan, run={"setting": "quick"})
     assert ck.resumed_from == 2 and history.epoch == [2]
-    assert manifest(saved)["epoch"] == 3
-    assert len([p for p in saved.iterdir() if p.name.startswith("epoch-")]) == 1
+    assert record(saved)["epoch"] == 3
+    assert [p.name for p in saved.iterdir() if p.name != checkpoint.RECORD] == [
+        record(saved)["weights"]["file"]]
 
 
 def test_resume_false_starts_fresh_and_replaces_the_checkpoint(saved):
     _, ck, history = fit(saved, epochs=1, resume=False, run={"setting": "other"})
     assert ck.resumed_from is None and history.epoch == [0]
-    assert manifest(saved)["epoch"] == 1 and manifest(saved)["run"]["setting"] == "other"
+    assert record(saved)["epoch"] == 1 and record(saved)["run"]["setting"] == "other"
 
 
 def test_a_nonfinite_state_is_never_saved_even_with_finite_losses(saved):
@@ -114,11 +125,10 @@ def test_a_nonfinite_state_is_never_saved_even_with_finite_losses(saved):
     # Training normalises with batch statistics: a NaN moving variance leaves the losses finite.
     variance = next(v for v in gan.generator.weights if "moving_variance" in v.path)
     variance.assign(np.full(variance.shape, np.nan, "float32"))
-    before = (saved / checkpoint.MANIFEST).read_bytes()
-    with pytest.raises(callbacks.TrainingDiverged, match="losses are finite but 1 saved array"):
+    before = sorted((p.name, p.read_bytes()) for p in saved.iterdir())
+    with pytest.raises(TrainingDiverged, match="losses are finite but 1 saved array"):
         fit(saved, epochs=1, gan=gan, resume=False, run={"setting": "quick"})
-    assert (saved / checkpoint.MANIFEST).read_bytes() == before
-    assert not list(saved.glob("*.partial")), "the refused write left its folder behind"
+    assert sorted((p.name, p.read_bytes()) for p in saved.iterdir()) == before
     assert checkpoint.load(saved).epoch == 2
 
 
@@ -140,51 +150,48 @@ def _first_float_dataset(f):
 
 
 def nan_weights(directory, keep_checksum):
-    with h5py.File(folder(directory) / checkpoint.WEIGHTS, "r+") as f:
+    with h5py.File(weights_file(directory), "r+") as f:
         dataset = f[_first_float_dataset(f)]
         dataset[...] = np.nan
     if not keep_checksum:
         rehash(directory)
 
 
-def piece_from_epoch_one(name):
+def weights_of_epoch_one(directory, one):
+    shutil.copy(weights_file(one), weights_file(directory))
+
+
+def altered_record(**changes):
     def damage(directory, one):
-        shutil.copy(folder(one) / name, folder(directory) / name)
-        rehash(directory)
+        (directory / checkpoint.RECORD).write_text(json.dumps({**record(directory), **changes}))
     return damage
 
 
+WEIGHTS = "epoch-0002-"
+RECORD_DAMAGED = "its JSON or its own SHA-256 checksum does not check out"
 DAMAGE = {
     # the symptom of issue #14: a kill during the old rewrite left a 0-byte weights file
-    "empty weights": (lambda d, one: (folder(d) / checkpoint.WEIGHTS).write_bytes(b""),
-                      checkpoint.WEIGHTS, "has 0 bytes where checkpoint.json recorded"),
-    "weights cut short": (lambda d, one: (folder(d) / checkpoint.WEIGHTS).write_bytes(
-        (folder(d) / checkpoint.WEIGHTS).read_bytes()[:5000]), checkpoint.WEIGHTS,
+    "empty weights": (lambda d, one: weights_file(d).write_bytes(b""),
+                      WEIGHTS, "has 0 bytes where checkpoint.json recorded"),
+    "weights cut short": (lambda d, one: weights_file(d).write_bytes(
+        weights_file(d).read_bytes()[:5000]), WEIGHTS,
         "has 5,000 bytes where checkpoint.json recorded"),
     "NaN bytes in the weights": (lambda d, one: nan_weights(d, keep_checksum=True),
-                                 checkpoint.WEIGHTS, "does not match the SHA-256 checksum"),
+                                 WEIGHTS, "does not match the SHA-256 checksum"),
     "NaN weights with a fitting checksum": (lambda d, one: nan_weights(d, keep_checksum=False),
-                                            checkpoint.WEIGHTS, "holds NaN or infinite values"),
-    "unreadable weights": (lambda d, one: ((folder(d) / checkpoint.WEIGHTS).write_bytes(
-        b"not an HDF5 file" * 100), rehash(d)), checkpoint.WEIGHTS,
-        "is not a readable HDF5 weights file"),
-    "weights of another epoch": (piece_from_epoch_one(checkpoint.WEIGHTS), checkpoint.WEIGHTS,
-                                 "is from epoch 1 but checkpoint.json says epoch 2"),
-    "random state of another epoch": (piece_from_epoch_one(checkpoint.STATE), checkpoint.STATE,
-                                      "is from epoch 1 but checkpoint.json says epoch 2"),
-    "random state cut short": (lambda d, one: ((folder(d) / checkpoint.STATE).write_text(
-        '{"epoch": 2, "random'), rehash(d)), checkpoint.STATE, "is not a valid random-state"),
-    "random state missing": (lambda d, one: (folder(d) / checkpoint.STATE).unlink(),
-                             checkpoint.STATE, "is missing"),
-    "manifest cut short": (lambda d, one: (d / checkpoint.MANIFEST).write_text(
-        (d / checkpoint.MANIFEST).read_text()[:100]), checkpoint.MANIFEST, "is not valid JSON"),
-    "manifest of another program": (lambda d, one: (d / checkpoint.MANIFEST).write_text("{}"),
-                                    checkpoint.MANIFEST, "is not a gankit checkpoint manifest"),
-    "manifest of another epoch": (lambda d, one: (d / checkpoint.MANIFEST).write_text(
-        json.dumps({**manifest(d), "epoch": 3})), checkpoint.MANIFEST,
-        "says epoch 3 but names the folder"),
-    "epoch folder missing": (lambda d, one: shutil.rmtree(folder(d)), "epoch-0002-",
-                             "is missing"),
+                                            WEIGHTS, "holds NaN or infinite values"),
+    "unreadable weights": (lambda d, one: (weights_file(d).write_bytes(
+        b"not an HDF5 file" * 100), rehash(d)), WEIGHTS, "is not a readable HDF5 weights file"),
+    "weights of another epoch": (weights_of_epoch_one, WEIGHTS,
+                                 "does not match the SHA-256 checksum"),
+    "weights missing": (lambda d, one: weights_file(d).unlink(), WEIGHTS, "is missing"),
+    "record cut short": (lambda d, one: (d / checkpoint.RECORD).write_text(
+        (d / checkpoint.RECORD).read_text()[:100]), checkpoint.RECORD, RECORD_DAMAGED),
+    "record of another program": (lambda d, one: (d / checkpoint.RECORD).write_text("{}"),
+                                  checkpoint.RECORD, RECORD_DAMAGED),
+    "record of another epoch": (altered_record(epoch=3), checkpoint.RECORD, RECORD_DAMAGED),
+    "random state altered": (altered_record(random_state={"numpy": None}), checkpoint.RECORD,
+                             RECORD_DAMAGED),
 }
 
 
@@ -203,19 +210,12 @@ def test_a_damaged_checkpoint_is_refused_with_the_file_and_the_fix(kind, saved, 
         np.testing.assert_array_equal(a, b)  # nothing was loaded
 
 
-def test_a_checkpoint_of_an_earlier_gankit_is_refused(tmp_path):
-    for name in ("latest.weights.h5", "training_metadata.json", "random_state.json"):
-        (tmp_path / name).write_text("{}")
-    with pytest.raises(CheckpointError, match="earlier version of gankit.*delete the folder"):
-        fit(tmp_path)
-
-
 @pytest.mark.parametrize("make", [lambda p: p.write_text("mine"),
                                   lambda p: (p.mkdir(), (p / "notes.txt").write_text("mine"))],
                          ids=["a file", "someone else's folder"])
 def test_a_checkpoint_folder_that_is_not_the_kits_is_refused(make, tmp_path):
     make(tmp_path / "ck")
-    with pytest.raises(CheckpointError, match="is a file|holds no gankit checkpoint"):
+    with pytest.raises(CheckpointError, match="is a file|holds no gankit run"):
         fit(tmp_path / "ck", epochs=1)
     assert len(list(tmp_path.rglob("*"))) == (1 if (tmp_path / "ck").is_file() else 2)
 
@@ -236,9 +236,9 @@ def _with_corruption(stddev):
 
 
 def _other_backend(directory):
-    saved = manifest(directory)
+    saved = record(directory)
     saved["run"]["backend"] = "another backend"
-    (directory / checkpoint.MANIFEST).write_text(json.dumps(saved))
+    write_record(directory, saved)
 
 
 # kind: (how this fit differs, {fit arguments}, a line of the message)
@@ -264,7 +264,7 @@ def test_a_resume_by_another_run_is_refused_and_can_be_forced(kind, saved):
     options = {"run": {"setting": "quick"}, **options}
     if "damage" in options:
         options.pop("damage")(saved)
-    before = (saved / checkpoint.MANIFEST).read_bytes()
+    before = (saved / checkpoint.RECORD).read_bytes()
     with pytest.raises(CheckpointError) as error:
         fit(saved, epochs=2, gan=make(), **options)
     text = str(error.value)
@@ -272,7 +272,7 @@ def test_a_resume_by_another_run_is_refused_and_can_be_forced(kind, saved):
     assert line in text, text
     assert "new output folder" in text and f"delete {saved}" in text
     assert 'resume="force"' in text and "--resume-anyway" in text
-    assert (saved / checkpoint.MANIFEST).read_bytes() == before  # refused: nothing written
+    assert (saved / checkpoint.RECORD).read_bytes() == before  # refused: nothing written
     _, ck, history = fit(saved, epochs=2, gan=make(), resume="force", **options)
     assert ck.resumed_from == 2 and history.epoch == []
 
@@ -285,7 +285,7 @@ def test_a_forced_resume_trains_on_with_the_new_recipe(saved, capsys):
     assert ck.resumed_from == 2 and history.epoch == [2]
     assert np.isclose(float(keras.ops.convert_to_numpy(gan.d_optimizer.learning_rate)), 5e-4)
     assert int(keras.ops.convert_to_numpy(gan.d_optimizer.iterations)) == 12  # 3 epochs x 4
-    assert manifest(saved)["run"]["d_optimizer"]["learning_rate"] == pytest.approx(5e-4)
+    assert record(saved)["run"]["d_optimizer"]["learning_rate"] == pytest.approx(5e-4)
     _, ck, _ = fit(saved, epochs=3, gan=_recompiled(learning_rate=5e-4), run={"setting": "quick"})
     assert ck.resumed_from == 3, "the forced run is now the folder's run"
 
@@ -356,9 +356,9 @@ def test_a_run_folder_with_a_checkpoint_is_a_kit_run(saved_runs, tmp_path):
 
 # Each run of the worker is killed at one point (see checkpoint_worker.py); the next run
 # resumes from what is on disk. Most kills hit the write of epoch 2 while epoch 1's checkpoint
-# is in place, the case that used to lose it. (kill, epochs the folder holds after it)
-KILLS = [("1:weights", 0), ("1:replaced", 1), ("2:weights", 1), ("2:state", 1), ("2:folder", 1),
-         ("2:manifest", 1), ("2:cleanup", 2), ("3:batch", 2)]
+# is in place, "between" its two renames included. (kill, epochs the folder holds after it)
+KILLS = [("1:weights", 0), ("1:replaced", 1), ("2:weights", 1), ("2:between", 1),
+         ("2:record", 1), ("2:cleanup", 2), ("3:batch", 2)]
 EPOCHS = 4
 
 
@@ -433,3 +433,28 @@ def test_killed_runs_resume_to_the_same_final_weights(tmp_path):
                 np.testing.assert_array_equal(a[key], b[key], err_msg=key)
             else:
                 np.testing.assert_allclose(a[key], b[key], rtol=1e-5, atol=1e-6, err_msg=key)
+
+
+# A Python without matplotlib (Keras imports it when it can, so it is hidden, not absent).
+WITHOUT_MATPLOTLIB = """
+import sys
+class NoMatplotlib:
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] == "matplotlib":
+            raise ImportError("matplotlib is not installed")
+sys.meta_path.insert(0, NoMatplotlib())
+import MODULE
+print("matplotlib" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize("module, imports", [("gankit.gan", True), ("gankit.callbacks", False)])
+def test_the_model_imports_without_matplotlib(module, imports):
+    result = subprocess.run([sys.executable, "-c", WITHOUT_MATPLOTLIB.replace("MODULE", module)],
+                            cwd=REPO, capture_output=True, text=True, timeout=300,
+                            env=dict(os.environ, PYTHONPATH=str(REPO)))
+    assert (result.returncode == 0) is imports, result.stderr[-2000:]
+    if imports:
+        assert result.stdout.strip() == "False"
+    else:  # the callbacks draw: without matplotlib they cannot be imported
+        assert "matplotlib is not installed" in result.stderr
