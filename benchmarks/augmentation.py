@@ -25,6 +25,7 @@ import keras
 
 from gankit import config, data, recipes, results, training
 from gankit.studies import augmentation as augmentation_study
+import bookkeeping
 from quality import default_out, default_runs, device_name
 
 
@@ -96,7 +97,7 @@ def main():
               "machine": platform.machine(), "gan_seconds": round(gan_seconds, 1),
               "study_seconds": round(study_seconds, 1), "records": records,
               "summary": augmentation_study.summarise_study(records)}
-    results.write_json(result_path, result)
+    bookkeeping.write_json(result_path, result)
     plot_path = os.path.join(out, "augmentation.png")
     augmentation_study.plot_study(
         records, path=plot_path,

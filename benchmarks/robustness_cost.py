@@ -23,6 +23,7 @@ import keras
 
 from gankit import callbacks, config, data, recipes, results
 from gankit.studies import ambient, robustness
+import bookkeeping
 
 PATH = results.FOLDER / "robustness_cost.json"
 STEPS = 300  # timed steps per epoch: enough for a stable mean, about 10 s each
@@ -89,7 +90,7 @@ def main(argv=None):
                    "model": study.model, "batch_size": study.batch_size,
                    "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
                    "seconds_per_step": per_step, "points": price(records, per_step)}
-    results.write_json(args.out, measurement)
+    bookkeeping.write_json(args.out, measurement)
     print(config.describe())
     print(summary(measurement))
 

@@ -21,7 +21,7 @@ def no_switch(monkeypatch):
                                           ("0", False), ("", False), ("off", False)])
 def test_the_quick_switch_still_chooses_quick(no_switch, value, quick):
     no_switch.setenv("GANKIT_QUICK", value)
-    no_switch.setattr(config, "_gpu_seen", lambda: False)
+    no_switch.setattr(config, "gpu_seen", lambda: False)
     assert config.quick_mode() is quick
     assert gankit.settings().quick is quick
     assert (gankit.settings() is config.QUICK) is quick
@@ -36,7 +36,7 @@ def test_gankit_setting_chooses_by_name(no_switch, name):
 
 @pytest.mark.parametrize("gpu, expected", [(True, "full"), (False, "laptop")])
 def test_unset_chooses_by_the_device_and_says_why(no_switch, gpu, expected):
-    no_switch.setattr(config, "_gpu_seen", lambda: gpu)
+    no_switch.setattr(config, "gpu_seen", lambda: gpu)
     name, reason = config.choose_setting()
     assert name == expected and ("a GPU is visible" if gpu else "no GPU is visible") in reason
     assert gankit.settings() is config.BY_NAME[expected]
@@ -44,7 +44,7 @@ def test_unset_chooses_by_the_device_and_says_why(no_switch, gpu, expected):
 
 
 def test_the_device_check_runs_on_this_backend(no_switch):
-    assert config._gpu_seen() in (True, False)
+    assert config.gpu_seen() in (True, False)
 
 
 @pytest.mark.parametrize("variable, value, message", [
