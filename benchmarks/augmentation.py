@@ -88,7 +88,7 @@ def main():
     study_seconds = time.perf_counter() - start
 
     os.makedirs(out, exist_ok=True)
-    result = {"settings": {"setting": settings.name, "quick": settings.quick, "total": total,
+    result = {"settings": {"setting": settings.name, "quick": settings.name == "quick", "total": total,
                            "small_real": small_real,
                            "real_fractions": args.fractions, "seeds": seeds,
                            "classifier_epochs": epochs, "gan_epochs": gan_epochs,

@@ -41,10 +41,10 @@ _SUBMODULES = {
 # Where modules of earlier versions moved; ``from gankit import metrics`` keeps working.
 MOVED = {
     "evaluator": "gankit.evaluation", "metrics": "gankit.evaluation",
-    "noise": "gankit.studies.noise", "augment": "gankit.studies.augment",
+    "noise": "gankit.studies.noise", "augment": "gankit.studies.augmentation",
     "augmentation_study": "gankit.studies.augmentation", "ambient": "gankit.studies.ambient",
     "robustness": "gankit.studies.robustness",
-    "robustness_report": "gankit.studies.robustness_report",
+    "robustness_report": "gankit.studies.robustness_findings",
 }
 
 

@@ -8,37 +8,19 @@ Notebooks never hard-code sizes: they read ``settings()``. Introduced in noteboo
 import dataclasses
 import os
 
-SETTING_ENV = "GANKIT_SETTING"
-QUICK_ENV = "GANKIT_QUICK"
-RUNS_ENV = "GANKIT_RUNS_DIR"
+SETTING_ENV, QUICK_ENV, RUNS_ENV = "GANKIT_SETTING", "GANKIT_QUICK", "GANKIT_RUNS_DIR"
 SETTINGS = ("quick", "laptop", "full")
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("", "0", "false", "no", "off")
 
 
-@dataclasses.dataclass(frozen=True)
-class RobustnessSizes:
-    """The noise-robustness study (notebook 05): corrupted ``fractions`` of the training set,
-    ``seeds`` of every point, ``spread_seeds`` run only around each threshold (benchmarks/
-    robustness.py), ``epochs`` of each ``model`` GAN at ``batch_size``."""
-
-    fractions: tuple
-    seeds: tuple
-    spread_seeds: tuple
-    epochs: int
-    model: str
-    batch_size: int
-
-
-@dataclasses.dataclass(frozen=True)
-class AugmentationSizes:
-    """The augmentation study (notebook 03): ``total`` images per training set, a
-    ``small_real`` set, one run per seed in ``seeds``, ``classifier_epochs`` per classifier."""
-
-    total: int
-    small_real: int
-    seeds: tuple
-    classifier_epochs: int
+# The noise-robustness study (notebook 05): corrupted shares of the training set, the seeds of
+# every point, seeds run only around each threshold (benchmarks/robustness.py), the GAN.
+RobustnessSizes = dataclasses.make_dataclass("RobustnessSizes", [
+    "fractions", "seeds", "spread_seeds", "epochs", "model", "batch_size"], frozen=True)
+# The augmentation study (notebook 03): images per training set, the small real set, seeds.
+AugmentationSizes = dataclasses.make_dataclass("AugmentationSizes", [
+    "total", "small_real", "seeds", "classifier_epochs"], frozen=True)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -58,15 +40,9 @@ class Settings:
     robustness: RobustnessSizes
     augmentation: AugmentationSizes
 
-    @property
-    def quick(self):
-        """True in the quick setting (CI smoke runs)."""
-        return self.name == "quick"
-
 
 FULL = Settings(
-    name="full", n_train=60_000, n_test=10_000,
-    # The convolutional GANs learn more per second at batch 64 (benchmarks/recipe_levers.py).
+    name="full", n_train=60_000, n_test=10_000,  # batch 64: benchmarks/recipe_levers.py
     batch_size={"vanilla": 256, "dcgan_plain": 256, "dcgan": 64, "ccgan": 64},
     epochs={"vanilla": 100, "dcgan_plain": 24, "dcgan": 24, "ccgan": 18},
     sample_every=5, n_samples=10_000, ppca_components=(1, 8, 16, 32, 64, 128, 256),
@@ -108,12 +84,8 @@ def gpu_seen():
 
 
 def choose_setting():
-    """Return ``(name, reason)``: the setting the environment asks for, and why.
-
-    Raises:
-        ValueError: if ``GANKIT_SETTING`` or ``GANKIT_QUICK`` holds a value it does not know,
-            or the two disagree.
-    """
+    """``(name, reason)``: the setting the environment asks for, and why (a ``ValueError``
+    for a value it does not know, or ``GANKIT_SETTING`` and ``GANKIT_QUICK`` disagreeing)."""
     setting = os.environ.get(SETTING_ENV, "").strip().lower()
     quick = os.environ.get(QUICK_ENV, "").strip().lower()
     if setting and setting not in SETTINGS:
@@ -140,7 +112,6 @@ def setting_name():
 
 
 def quick_mode():
-    """Return True when the current setting is ``quick``."""
     return setting_name() == "quick"
 
 
@@ -154,8 +125,8 @@ def settings(name=None):
 
 
 def runs_dir():
-    """The folder for training runs and their checkpoints: ``GANKIT_RUNS_DIR``, else ``runs``
-    (in Colab, a Google Drive folder lets a run survive a disconnect)."""
+    """Where runs and checkpoints go: ``GANKIT_RUNS_DIR`` (in Colab, a Drive folder survives a
+    disconnect), else ``runs``."""
     return os.environ.get(RUNS_ENV) or "runs"
 
 

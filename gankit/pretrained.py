@@ -4,19 +4,12 @@
     images = gan.generate(16, seed=0)      # float32 (16, 28, 28, 1) in [-1, 1]
     provenance("dcgan")["scores"]          # what its samples scored, 10,000 of them
 
-Each generator is two files in ``gankit/weights/``:
-
-- ``<model>_generator.npz``: the generator's weights in float16 (half the bytes of float32; the
-  samples do not change visibly), keys ``w000``, ``w001``, ... in the order of
-  ``generator.weights``, and for a recipe with clusters (``gankit.clusters``) their weights,
-  keys ``c000``, ... in the order of ``clusters.weights``;
-- ``<model>_generator.json``: its provenance: the recipe (networks and optimizers), setting,
-  epochs, seed, backend, training time, and the scores of its samples, measured after the
-  float16 rounding, on ``n_samples`` (10,000) samples and on a smaller ``check`` sample that
-  a test re-scores on every backend.
-
-``benchmarks/quality.py --export`` trains each model in the full setting and writes both
-(``benchmarks/export.py``). Introduced in notebooks 01 to 04.
+Each generator is two files in ``gankit/weights/``: ``<model>_generator.npz``, its weights in
+float16 (keys ``w000``, ... in the order of ``generator.weights``, then ``c000``, ... for a
+recipe's ``clusters``), and ``<model>_generator.json``, its provenance: recipe, setting, epochs,
+seed, backend, training time and the scores of its float16 samples (``scores``, and a smaller
+``check`` sample a test re-scores on every backend). ``benchmarks/export.py`` writes them.
+Introduced in notebooks 01 to 04.
 """
 
 import json
@@ -85,16 +78,15 @@ def load_generator(model, folder=None):
         to go on training.
 
     Raises:
-        FileNotFoundError: the files are missing (the message gives the command that makes them).
-        ValueError: the weights do not fit the recorded recipe's generator.
+        FileNotFoundError: the files are missing; ValueError: they do not fit the recipe.
     """
     record = provenance(model, folder)
     weights_path = paths(model, folder)[0]
     with np.load(weights_path) as stored:
         arrays = {prefix: [stored[key] for key in sorted(stored.files) if key.startswith(prefix)]
                   for prefix in "wc"}
-    return build_with_weights(record["recipe"], arrays["w"], record["seed"], model, weights_path,
-                         cluster_arrays=arrays["c"])
+    return build_with_weights(record["recipe"], arrays["w"], record["seed"], model,
+                              weights_path, cluster_arrays=arrays["c"])
 
 
 def build_with_weights(recipe, arrays, seed, model, source, cluster_arrays=()):

@@ -1,52 +1,111 @@
 """The augmentation study: do generated digits help a classifier of real ones?
 
-``augmentation_study`` trains a fresh classifier of the evaluator's architecture on each of
-several training sets built by ``gankit.studies.augment`` (a fixed size with a varying real share,
-generated digits only, a small real set alone and topped up) and tests it on real digits;
-``summarise_study``, ``format_study_table`` and ``plot_study`` show its records.
-Introduced in notebook 03.
+Training sets that mix real and generated digits, balanced per class, drawn without replacement
+and shuffled with a seed, with a mask saying which images are real: a fixed size with a varying
+real share (``mix_real_and_generated``), or a small real set topped up (``top_up``).
+``augmentation_study`` trains a fresh classifier of the evaluator's architecture on each and
+tests it on real digits; ``summarise_study``, ``format_study_table`` and ``plot_study`` show its
+records. Its sizes per setting are ``gankit.settings().augmentation``. Introduced in notebook 03.
 """
 
-import dataclasses
 import hashlib
+import math
 
 import numpy as np
 import keras
 
-from gankit import config
+from gankit.checks import NUM_CLASSES, check_count, check_images, check_labels
 from gankit.evaluation.classifier import prepare_images, train_and_test
 from gankit.plotting import new_figure, save_figure
-from gankit.studies.augment import (NUM_CLASSES, check_count, check_labels,
-                                    mix_real_and_generated, top_up)
 
 
-@dataclasses.dataclass(frozen=True)
-class Sizes:
-    """The augmentation study's size in one setting (``sizes()`` gives the current one).
+def _check_images(real_images, generated_images):
+    """Both image arrays, checked to share dtype and shape."""
+    real = check_images(real_images, "real_images")
+    generated = check_images(generated_images, "generated_images")
+    if real.dtype != generated.dtype or real.shape[1:] != generated.shape[1:]:
+        raise ValueError(f"real_images ({real.dtype} {real.shape[1:]} per image) and "
+                         f"generated_images ({generated.dtype} {generated.shape[1:]} per image) "
+                         f"must share dtype and shape: convert both with gankit.data.to_uint8, "
+                         f"or both with gankit.data.to_model_range.")
+    return real, generated
 
-    Attributes:
-        total: size of every training set but the small real one.
-        small_real: size of the small real set.
-        seeds: one run of every configuration per seed.
-        classifier_epochs: training epochs of each classifier.
+
+def per_class_counts(total):
+    """Split ``total`` over the 10 classes: ``total // 10`` each, and one more for each of the
+    first ``total % 10`` classes (0, 1, ...). Returns int64 ``(10,)`` summing to ``total``."""
+    total = check_count(total, "total")
+    return total // NUM_CLASSES + (np.arange(NUM_CLASSES) < total % NUM_CLASSES).astype(np.int64)
+
+
+def _draw(real, real_labels, generated, generated_labels, n_real, n_generated, seed):
+    """Draw ``n_real[c]`` real and ``n_generated[c]`` generated images of each class c."""
+    rng = np.random.default_rng(seed)
+    shortages = []
+    picks = {"real": [], "generated": []}
+    for source, labels, wanted in (("real", real_labels, n_real),
+                                   ("generated", generated_labels, n_generated)):
+        for digit in range(NUM_CLASSES):
+            available = np.flatnonzero(labels == digit)
+            if wanted[digit] > len(available):
+                shortages.append(f"class {digit} needs {wanted[digit]} {source} images but has "
+                                 f"{len(available)}")
+            else:
+                picks[source].append(rng.choice(available, wanted[digit], replace=False))
+    if shortages:
+        raise ValueError("Not enough images: " + "; ".join(shortages) + ". Lower total (or the "
+                         "real share), or supply more images of those classes.")
+    real_index = np.concatenate(picks["real"])
+    generated_index = np.concatenate(picks["generated"])
+    images = np.concatenate([real[real_index], generated[generated_index]])
+    labels = np.concatenate([real_labels[real_index], generated_labels[generated_index]])
+    is_real = np.arange(len(images)) < len(real_index)
+    order = rng.permutation(len(images))
+    return images[order], labels[order], is_real[order]
+
+
+def mix_real_and_generated(real_images, real_labels, generated_images, generated_labels,
+                           total, real_fraction, seed=0):
+    """A training set of ``total`` images, a share ``real_fraction`` of them real.
+
+    Each digit c gets ``per_class_counts(total)[c]`` images, of which ``floor(real_fraction *
+    count + 0.5)`` are real and the rest generated, drawn without replacement and shuffled;
+    the same arguments and seed give the same set.
+
+    Args:
+        real_images, generated_images: ``(N, ...)`` of one dtype and shape, uint8 in 0..255
+            or float in the model range [-1, 1]; real_labels, generated_labels: 0..9 each.
+        total: size of the set; real_fraction: share of real images in [0, 1].
+
+    Returns:
+        ``(images, labels, is_real)``: images ``(total, ...)`` in the input dtype, labels int64
+        ``(total,)``, is_real bool ``(total,)``. A class with too few images of a source is a
+        ``ValueError`` that gives the counts.
     """
-
-    total: int
-    small_real: int
-    seeds: tuple
-    classifier_epochs: int
-
-
-SIZES = {
-    "quick": Sizes(total=600, small_real=100, seeds=(0,), classifier_epochs=1),
-    "laptop": Sizes(total=10_000, small_real=1_000, seeds=(0,), classifier_epochs=3),
-    "full": Sizes(total=10_000, small_real=1_000, seeds=(0, 1), classifier_epochs=6),
-}
+    real, generated = _check_images(real_images, generated_images)
+    real_labels = check_labels(real_labels, len(real), "real_labels")
+    generated_labels = check_labels(generated_labels, len(generated), "generated_labels")
+    counts = per_class_counts(total)
+    if not 0.0 <= float(real_fraction) <= 1.0:
+        raise ValueError(f"real_fraction must lie in [0, 1] (a share, not a percentage), got "
+                         f"{real_fraction}.")
+    n_real = np.array([math.floor(real_fraction * count + 0.5) for count in counts])
+    return _draw(real, real_labels, generated, generated_labels, n_real, counts - n_real, seed)
 
 
-def sizes(setting=None):
-    """The study's ``Sizes`` in ``setting`` (default: the current one, ``gankit.config``)."""
-    return SIZES[setting or config.setting_name()]
+def top_up(real_images, real_labels, generated_images, generated_labels, n_real, total, seed=0):
+    """A small real set of ``n_real`` images topped up with generated ones to ``total``, both
+    balanced per digit (``per_class_counts``); otherwise as ``mix_real_and_generated``."""
+    real, generated = _check_images(real_images, generated_images)
+    real_labels = check_labels(real_labels, len(real), "real_labels")
+    generated_labels = check_labels(generated_labels, len(generated), "generated_labels")
+    n_real, total = check_count(n_real, "n_real"), check_count(total, "total")
+    if n_real > total:
+        raise ValueError(f"n_real={n_real} exceeds total={total}; the real images are part of "
+                         f"the set, so choose n_real <= total.")
+    real_counts, counts = per_class_counts(n_real), per_class_counts(total)
+    return _draw(real, real_labels, generated, generated_labels, real_counts,
+                 counts - real_counts, seed)
 
 
 SETTING_NAMES = {"mixed": "real share of a fixed-size set", "generated_only": "generated only",
@@ -54,11 +113,8 @@ SETTING_NAMES = {"mixed": "real share of a fixed-size set", "generated_only": "g
 
 
 def _generator_function(generator):
-    """``generator`` as a function ``(labels int (n,), seed) -> images (n, ...)``.
-
-    Accepts a conditional ``gankit.gan.GAN`` (its ``generate``), a fitted
-    ``gankit.ppca.ClassConditionalPPCA`` (its ``sample``) or such a function itself.
-    """
+    """A conditional ``GAN``, a fitted ``ClassConditionalPPCA`` or such a function, as a
+    function ``(labels int (n,), seed) -> images (n, ...)``."""
     if hasattr(generator, "generate"):
         if not getattr(generator, "conditional", False):
             raise ValueError("The augmentation study needs labelled digits: pass a conditional "
@@ -77,35 +133,21 @@ def augmentation_study(generator, real_images, real_labels, test_images, test_la
                        epochs=6, verbose=0, progress_bar=True):
     """Test accuracy on real digits of classifiers trained on mixes of real and generated ones.
 
-    For each seed, a fresh network of the evaluator's architecture
-    (``gankit.evaluation.train_classifier``, ``epochs`` epochs) is trained on each of these sets
-    and tested on ``test_images``:
-
-    - ``"mixed"``: ``total`` images, a share ``f`` real, for each ``f`` in ``real_fractions``
-      (``mix_real_and_generated``);
-    - ``"generated_only"``: ``total`` generated images (the classification accuracy score,
-      ``gankit.evaluation.classification_accuracy_score``);
-    - with ``small_real``: ``"small_real"``, ``small_real`` real images alone, and
-      ``"topped_up"``, the same real images completed to ``total`` with generated ones
-      (``top_up``).
-
-    Every set is balanced per digit. The seed chooses the real images, the generated images
-    (``total`` of them, balanced, drawn once per seed), the shuffle and the classifier's
-    initialisation. The classifier's seed makes runs repeatable on one backend and device.
+    For each seed, a fresh network of the evaluator's architecture (``epochs`` epochs) is
+    trained on each of these sets, balanced per digit, and tested on ``test_images``:
+    ``"mixed"``, ``total`` images with a share ``f`` real for each ``f`` in ``real_fractions``;
+    ``"generated_only"``, ``total`` generated images (the classification accuracy score); with
+    ``small_real``, ``"small_real"`` real images alone and ``"topped_up"``, the same completed
+    to ``total`` with generated ones. The seed chooses the real images, the ``total`` generated
+    ones (drawn once per seed), the shuffle and the classifier's initialisation.
 
     Args:
         generator: a conditional ``GAN``, a fitted ``ClassConditionalPPCA``, or a function
             ``(labels int (n,), seed) -> images (n, 28, 28[, 1])``, model range or uint8.
-        real_images: uint8 ``(N, 28, 28)`` or model range ``float32 (N, 28, 28[, 1])``.
-        real_labels, test_labels: int ``(N,)`` in 0..9.
-        test_images: real test digits, as ``real_images``.
-        total: size of every training set but the small real one.
-        real_fractions: shares of real images in [0, 1].
+        real_images, test_images: uint8 ``(N, 28, 28)`` or model range ``(N, 28, 28[, 1])``;
+            real_labels, test_labels: int ``(N,)`` in 0..9.
         small_real: size of the small real set (< ``total``), or None to skip that comparison.
-        seeds: one run of every configuration per seed.
-        epochs: classifier training epochs.
-        verbose: Keras's per-epoch output of each classifier.
-        progress_bar: show a progress bar over the classifiers (``keras.utils.Progbar``).
+        verbose: Keras's per-epoch output of each classifier; progress_bar: one over them all.
 
     Returns:
         list of dicts, one per configuration and seed, in the order above: ``setting`` (a key
@@ -114,12 +156,10 @@ def augmentation_study(generator, real_images, real_labels, test_images, test_la
     """
     make = _generator_function(generator)
     real = prepare_images(real_images)
-    real_labels = check_labels(real_labels, real, "real_labels")
+    real_labels = check_labels(real_labels, len(real), "real_labels")
     test = prepare_images(test_images)
-    test_labels = check_labels(test_labels, test, "test_labels")
-    total = check_count(total, "total")
-    if total < NUM_CLASSES:
-        raise ValueError(f"total={total} cannot hold every digit; choose total >= {NUM_CLASSES}.")
+    test_labels = check_labels(test_labels, len(test), "test_labels")
+    total = check_count(total, "total", minimum=NUM_CLASSES)  # every digit at least once
     fractions = [float(f) for f in real_fractions]
     if any(not 0.0 <= f <= 1.0 for f in fractions):
         raise ValueError(f"real_fractions must be shares in [0, 1] (not percentages), got "
@@ -130,8 +170,7 @@ def augmentation_study(generator, real_images, real_labels, test_images, test_la
     seeds = [int(seed) for seed in seeds]
     if not seeds:
         raise ValueError("seeds is empty; pass at least one seed, e.g. (0,).")
-    if check_count(epochs, "epochs") < 1:
-        raise ValueError("epochs must be at least 1.")
+    check_count(epochs, "epochs", minimum=1)
 
     trained = {}  # one classifier per distinct (training set, seed)
 

@@ -1,37 +1,177 @@
-"""What a robustness study answers: how far it is, its thresholds, and the original claims.
+"""What a robustness study's records say: tables, the threshold rule, how far the study is,
+the original study's claims read on the measured curves, and the figures.
 
-    status = study_status(records, sizes.fractions, sizes.spread_seeds)
-    print(format_status(status))                       # which curves are complete
-    print(threshold_summary(records, sizes.fractions, sizes.spread_seeds))
-    print(format_claims(check_claims(records, sizes.fractions)))
-
-Every function reads the records of ``gankit.studies.robustness`` and the threshold rule of
-``gankit.studies.robustness_report``; a curve still running never gives a threshold or a
-verdict. Introduced in notebook 05.
+Every function takes records of ``gankit.studies.robustness`` (``sweep``, ``load_results``); a
+curve still running gives no threshold and no verdict. Introduced in notebook 05.
 """
 
-from gankit.studies.robustness import spread_points
-from gankit.studies.robustness_report import format_thresholds, label, threshold, value
+import pathlib
+
+import numpy as np
+
+from gankit import plotting
+from gankit.studies.robustness import SAMPLES_KEPT, describe_point, letters_are_standin, load_samples
+
+COLUMNS = ("classifier_score", "frechet_distance", "recognisable_fraction", "covered",
+           "train_share", "contamination", "noise_level")
+HIGHER_IS_BETTER = ("classifier_score", "recognisable_fraction", "covered")
+LOWER_IS_BETTER = ("frechet_distance", "kl_from_uniform")
+THRESHOLD_METRICS = ("frechet_distance", "recognisable_fraction")
+TOLERANCE = 2.0  # "close to the clean run": within a factor 2
 
 
-def study_status(records, fractions, spread_seeds=(), kinds=("gaussian", "letters"),
+def label(record):
+    """A record's kind as every table and figure writes it: ``"gaussian"``, ``"EMNIST
+    letters"``, or ``"letters stand-in"`` (the synthetic letters, never reported as EMNIST)."""
+    if record["kind"] not in ("letters", "emnist"):
+        return record["kind"]
+    standin = (record.get("settings", {}).get("letters") == "stand-in"
+               or letters_are_standin(record.get("letters_source", "")))
+    return "letters stand-in" if standin else "EMNIST letters"
+
+
+def value(record, metric):
+    """One number of a record: a score, ``contamination`` (the corrected share), ``noise_level``
+    (mean level over ``std``; NaN for letters), ``train_share``, ``train_seconds``, ..."""
+    if metric == "contamination":
+        return record["contamination"]["share"]
+    if metric == "noise_level":
+        return record["contamination"].get("mean_level", float("nan"))
+    if metric in ("train_share", "wall_seconds", "train_seconds"):
+        return record[metric]
+    if metric not in record["scores"]:
+        raise ValueError(f"Unknown metric {metric!r}; use one of {sorted(record['scores'])}, "
+                         f"'contamination' or 'train_share'.")
+    return record["scores"][metric]
+
+
+def table(records, columns=COLUMNS):
+    """Records as rows: ``list`` of dicts with kind, noise_aware, fraction, seed and ``columns``."""
+    return [{"kind": label(r), "noise_aware": r["noise_aware"], "fraction": r["fraction"],
+             "seed": r["seed"], **{c: value(r, c) for c in columns}} for r in records]
+
+
+def format_table(rows):
+    """Rows from ``table`` as a Markdown table (numbers to 3 significant digits)."""
+    if not rows:
+        return "(no results)"
+    columns = list(rows[0])
+    cell = lambda v: f"{v:.3g}" if isinstance(v, float) else str(v)
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(cell(row[c]) for c in columns) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def check_one_setting(records):
+    """Refuse records with two points alike: they come from sweeps with different settings."""
+    seen = set()
+    for r in records:
+        point = (label(r), r["noise_aware"], r["fraction"], r["seed"])
+        if point in seen:
+            raise ValueError(f"Two records for {describe_point(r)}: the records come "
+                             f"from sweeps with different settings. Keep one setting, e.g. "
+                             f"[r for r in records if r['settings']['epochs'] == 30].")
+        seen.add(point)
+    return records
+
+
+def curves(records, metric):
+    """``{(kind, noise_aware): (fractions, mean, low, high)}``: ``metric`` against the fraction,
+    mean and range over seeds (float arrays)."""
+    points = {}
+    for r in check_one_setting(records):
+        points.setdefault((label(r), r["noise_aware"]), {}).setdefault(
+            r["fraction"], []).append(value(r, metric))
+    result = {}
+    for key, by_fraction in sorted(points.items()):
+        fractions = np.array(sorted(by_fraction))
+        values = [np.array(by_fraction[f], dtype=float) for f in fractions]
+        result[key] = (fractions, np.array([v.mean() for v in values]),
+                       np.array([v.min() for v in values]), np.array([v.max() for v in values]))
+    return result
+
+
+# The threshold rule: the one definition of "quality still close to the clean run".
+
+def passes(score, clean, metric, tolerance=TOLERANCE):
+    """True when ``score`` stays within a factor ``tolerance`` of the same seed's clean run
+    ``clean``: ``<= tolerance * clean`` for ``LOWER_IS_BETTER`` metrics, ``>= clean /
+    tolerance`` for ``HIGHER_IS_BETTER`` ones."""
+    return score <= tolerance * clean if metric in LOWER_IS_BETTER else score >= clean / tolerance
+
+
+def seed_threshold(by_fraction, metric, tolerance=TOLERANCE):
+    """One seed's threshold from its ``{fraction: metric value}`` (fraction 0 included): the
+    largest fraction that passes with every smaller one (a pass beyond a failure does not
+    count)."""
+    passed = 0.0
+    for fraction in sorted(by_fraction):
+        if not passes(by_fraction[fraction], by_fraction[0.0], metric, tolerance):
+            break
+        passed = fraction
+    return passed
+
+
+def threshold(records, metric="frechet_distance", tolerance=TOLERANCE):
+    """The largest corrupted share at which quality stays close to the clean run
+    (``seed_threshold``), per kind, training option and seed, each seed read on the fractions
+    it has. Returns one dict per (kind, noise_aware): ``per_seed`` ({seed: threshold}),
+    ``mean``, ``std``, ``min``, ``max``, ``largest_tested`` (a threshold there only says "at
+    least this much"), ``metric`` and ``tolerance``."""
+    if metric not in HIGHER_IS_BETTER + LOWER_IS_BETTER:
+        raise ValueError(f"threshold reads quality scores: use one of "
+                         f"{HIGHER_IS_BETTER + LOWER_IS_BETTER}, got {metric!r}.")
+    if not tolerance >= 1:
+        raise ValueError(f"tolerance is a factor >= 1 (2.0: twice as bad), got {tolerance}.")
+    groups = {}
+    for r in check_one_setting(records):
+        groups.setdefault((label(r), r["noise_aware"]), {}).setdefault(r["seed"], {})[
+            r["fraction"]] = value(r, metric)
+    results = []
+    for (kind, aware), seeds in sorted(groups.items()):
+        per_seed = {}
+        for seed, by_fraction in sorted(seeds.items()):
+            if 0.0 not in by_fraction:
+                raise ValueError(f"{kind} ({'noise-aware' if aware else 'plain'}) seed {seed} "
+                                 f"has no clean run (fraction 0) to compare with; include 0 in "
+                                 f"the sweep's fractions.")
+            per_seed[seed] = seed_threshold(by_fraction, metric, tolerance)
+        found = np.array(list(per_seed.values()))
+        results.append({"kind": kind, "noise_aware": aware, "metric": metric,
+                        "tolerance": tolerance, "per_seed": per_seed, "mean": found.mean(),
+                        "std": found.std(), "min": found.min(), "max": found.max(),
+                        "largest_tested": max(max(s) for s in seeds.values())})
+    return results
+
+
+def format_thresholds(results):
+    """Thresholds from ``threshold`` as readable lines."""
+    lines = []
+    for t in results:
+        spread = (f" (seeds: mean {t['mean']:.0%} ± {t['std']:.0%}, range {t['min']:.0%}-"
+                  f"{t['max']:.0%})" if len(t["per_seed"]) > 1 else "")
+        bound = " (the largest share tested: at least this)" if t["min"] == t[
+            "largest_tested"] else ""
+        lines.append(f"{t['kind']:16s} {'noise-aware' if t['noise_aware'] else 'plain':11s} "
+                     f"{t['mean']:.0%}{spread}{bound}")
+    rule = results[0] if results else {"metric": "?", "tolerance": "?"}
+    return (f"Largest share with {rule['metric']} within x{rule['tolerance']} of the clean "
+            f"run:\n" + "\n".join(lines))
+
+
+def study_status(records, fractions, spread_seeds=(), pending=(), kinds=("gaussian", "letters"),
                  noise_aware=(False, True)):
-    """Which of a study's points are there, per curve (kind and training option).
-
-    Args:
-        records: finished records (``robustness.load_results``), one setting.
-        fractions: the study's grid (``robustness.sizes("full").fractions``).
-        spread_seeds: its extra seeds (``.spread_seeds``), planned by ``spread_points``.
+    """Which of a study's points are there, per curve (kind and training option), given its
+    grid ``fractions``, extra ``spread_seeds`` and the ``(kind, noise_aware, fraction, seed)``
+    points still ``pending`` for them (``benchmarks/robustness.py`` plans those).
 
     Returns:
-        ``{(kind, noise_aware): dict}`` in study order, each with ``name`` (e.g. ``"letters
-        stand-in, plain"``), ``seed`` (the curve's first seed; None without records),
-        ``fractions`` (the first seed's, sorted), ``missing`` (grid fractions it lacks),
-        ``complete`` (bool), ``spread`` (``{seed: fractions there}`` for the other seeds),
-        ``pending`` (``{seed: fractions spread_points still plans}``) and ``spread_seeds``.
+        ``{(kind, noise_aware): dict}``: ``name`` (e.g. ``"letters stand-in, plain"``),
+        ``seed`` (the first; None without records), ``fractions`` (the first seed's),
+        ``missing`` (of the grid), ``complete``, ``spread`` and ``pending`` (``{seed:
+        fractions}`` there and still planned for the other seeds) and ``spread_seeds``.
     """
     grid = sorted(float(f) for f in fractions)
-    plan = spread_points(records, grid, spread_seeds)
     kinds = tuple(kinds) + tuple(sorted({r["kind"] for r in records} - set(kinds)))
     status = {}
     for kind in kinds:
@@ -39,9 +179,9 @@ def study_status(records, fractions, spread_seeds=(), kinds=("gaussian", "letter
             mine = [r for r in records if (r["kind"], r["noise_aware"]) == (kind, aware)]
             seeds = sorted({r["seed"] for r in mine})
             have = sorted(r["fraction"] for r in mine if seeds and r["seed"] == seeds[0])
-            pending = {}
-            for _, _, fraction, seed in (p for p in plan if p[:2] == (kind, aware)):
-                pending.setdefault(seed, []).append(fraction)
+            planned = {}
+            for _, _, fraction, seed in (p for p in pending if tuple(p[:2]) == (kind, aware)):
+                planned.setdefault(seed, []).append(fraction)
             option = "noise-aware" if aware else "plain"
             status[(kind, aware)] = {
                 "name": f"{label(mine[0]) if mine else kind}, {option}",
@@ -50,7 +190,7 @@ def study_status(records, fractions, spread_seeds=(), kinds=("gaussian", "letter
                 "complete": bool(mine) and set(grid) <= set(have),
                 "spread": {s: sorted(r["fraction"] for r in mine if r["seed"] == s)
                            for s in seeds[1:]},
-                "pending": pending, "spread_seeds": tuple(spread_seeds)}
+                "pending": planned, "spread_seeds": tuple(spread_seeds)}
     return status
 
 
@@ -76,11 +216,11 @@ def format_status(status):
     return "\n".join(lines)
 
 
-def finished_curves(records, fractions, spread_seeds=()):
+def finished_curves(records, fractions, spread_seeds=(), pending=()):
     """The records a threshold may be read from: curves whose first seed has every fraction
-    of the grid, and of the other seeds only those with no point still planned
-    (``spread_points``). A curve in progress would give a threshold of the shares run so far."""
-    status = study_status(records, fractions, spread_seeds)
+    of the grid, and of the other seeds only those with no point ``pending``. A curve in
+    progress would give a threshold of the shares run so far."""
+    status = study_status(records, fractions, spread_seeds, pending)
     keep = []
     for r in records:
         curve = status[(r["kind"], r["noise_aware"])]
@@ -94,13 +234,13 @@ def _reads(t):
     return f"{bound}{t['mean']:.0%}"
 
 
-def threshold_summary(records, fractions, spread_seeds=(),
-                      metrics=("frechet_distance", "recognisable_fraction"), tolerance=2.0):
+def threshold_summary(records, fractions, spread_seeds=(), metrics=THRESHOLD_METRICS,
+                      tolerance=TOLERANCE, pending=()):
     """Text: for each metric the thresholds of the finished curves (``finished_curves``), with
     their spread over seeds, the curves left out because they are still running, and how far
     noise-aware training moves each kind's threshold."""
-    finished = finished_curves(records, fractions, spread_seeds)
-    waiting = [s["name"] for s in study_status(records, fractions, spread_seeds).values()
+    finished = finished_curves(records, fractions, spread_seeds, pending)
+    waiting = [s["name"] for s in study_status(records, fractions, spread_seeds, pending).values()
                if s["seed"] is not None and not s["complete"]]
     parts = []
     for metric in metrics:
@@ -125,8 +265,6 @@ def threshold_summary(records, fractions, spread_seeds=(),
     return "\n\n".join(parts)
 
 
-# The original study's judgements, read on the measured curves.
-
 EFFECTS = ("harmless", "artefacts", "obvious")
 # (kind, share the study named, what it saw there, the effect that means, how to read it):
 # "exactly" (this effect there) or "at least" (this effect or a stronger one).
@@ -140,29 +278,24 @@ ORIGINAL_CLAIMS = (
 )
 
 
-def point_effect(clean, point, tolerance=2.0, artefact_share=0.01, obvious_share=0.10):
-    """The effect of the corruption at one point against the same curve's clean run.
-
-    Rule: ``"obvious"`` when the Fréchet distance or the recognisable fraction leaves the
-    threshold rule's factor ``tolerance`` of the clean run, or when the excess contamination
-    (the point's contamination minus the clean run's) is at least ``obvious_share``;
-    ``"artefacts"`` when the excess is at least ``artefact_share`` (0.01: one corrupted sample
-    more in every 100); ``"harmless"`` otherwise. Without a contamination measure (NaN) only
-    the scores decide.
+def point_effect(clean, point, tolerance=TOLERANCE, artefact_share=0.01, obvious_share=0.10):
+    """The effect of the corruption at one point against the same curve's clean run:
+    ``"obvious"`` when the Fréchet distance or the recognisable fraction fails ``passes``, or
+    the excess contamination (over the clean run's) reaches ``obvious_share``; ``"artefacts"``
+    when it reaches ``artefact_share`` (one corrupted sample more in 100); else ``"harmless"``.
 
     Returns:
         dict: ``fraction``, ``fd_ratio``, ``recognisable_ratio``, ``contamination``,
-        ``clean_contamination``, ``excess``, ``train_share``, ``effect``, and the effect that
-        each half of the rule gives alone: ``by_scores`` (``"harmless"`` or ``"obvious"``) and
-        ``by_contamination``.
+        ``clean_contamination``, ``excess``, ``train_share``, ``effect``, and each half of the
+        rule alone: ``by_scores`` and ``by_contamination``.
     """
     fd_ratio = value(point, "frechet_distance") / value(clean, "frechet_distance")
     recognisable_ratio = (value(point, "recognisable_fraction")
                           / value(clean, "recognisable_fraction"))
     contamination, clean_contamination = value(point, "contamination"), value(clean, "contamination")
     excess = contamination - clean_contamination
-    by_scores = ("harmless" if fd_ratio <= tolerance and recognisable_ratio >= 1 / tolerance
-                 else "obvious")
+    by_scores = ("harmless" if all(passes(value(point, m), value(clean, m), m, tolerance)
+                                   for m in THRESHOLD_METRICS) else "obvious")
     by_contamination = ("obvious" if excess >= obvious_share else "artefacts"
                         if excess >= artefact_share else "harmless")
     return {"fraction": point["fraction"], "fd_ratio": fd_ratio,
@@ -187,24 +320,18 @@ HALVES = {"scores": "by_scores", "contamination": "by_contamination"}
 
 
 def check_claims(records, fractions, claims=ORIGINAL_CLAIMS, **rule):
-    """Each of the original study's judgements against the plain-training curves, read twice:
-    by the scores (did the digits get worse?) and by the contamination (is the corruption
-    copied?). The two are different questions, so each gets its own verdict.
-
-    A claim of no effect (``"exactly"`` harmless) holds when the reading is harmless at the
-    claimed share; a claim of an effect (``"at least"``) holds when the reading is that effect
-    or a stronger one. A claimed share that is not on the grid ``fractions`` is read at the
-    grid shares on either side, assuming that the effect does not shrink as the share grows:
-    it holds when the lower share already shows it, fails when the upper one does not, and is
-    "not decided by the grid" otherwise. Each curve is read on its first seed. ``rule``:
-    ``tolerance``, ``artefact_share``, ``obvious_share`` of ``point_effect``.
+    """Each of the original study's judgements on the plain-training curves (first seed),
+    read twice: by the scores (did the digits get worse?) and by the contamination (is the
+    corruption copied?), two questions with a verdict each. A claim of no effect holds when
+    the reading is harmless; a claim of an effect when it is that effect or stronger. A share
+    off the grid is read at the grid shares on either side, the effect assumed not to shrink
+    as the share grows: it holds when the lower one shows it, fails when the upper one does
+    not, and is "not decided by the grid" otherwise. ``rule``: ``point_effect``'s options.
 
     Returns:
-        list of dicts, one per claim: ``kind`` (as ``label`` writes it), ``share``, ``saw``,
-        ``expected``, ``mode``, ``read_at`` (grid shares), ``readings`` (``point_effect``
-        dicts), ``verdicts`` (``{"scores": ..., "contamination": ...}``, each ``"holds"``,
-        ``"does not hold"`` or ``"not decided by the grid"``; empty while points are missing)
-        and ``missing`` (what is not in the records yet).
+        one dict per claim: ``kind`` (as ``label`` writes it), ``share``, ``saw``,
+        ``expected``, ``mode``, ``read_at``, ``readings`` (``point_effect``'s), ``verdicts``
+        (``{"scores": ..., "contamination": ...}``; empty while points are ``missing``).
     """
     grid = sorted(float(f) for f in fractions)
     results = []
@@ -262,8 +389,7 @@ def format_claims(results):
 def compare_records(records, reference, metrics=("frechet_distance", "recognisable_fraction",
                                                  "contamination"), names=("live", "shipped")):
     """Rows for ``format_table``: each point of ``records`` that ``reference`` has too (same
-    kind as ``label`` writes it, training option, fraction and seed), with ``metric (name)``
-    columns for both."""
+    ``label``, option, fraction and seed), with ``metric (name)`` columns for both."""
     key = lambda r: (label(r), r["noise_aware"], r["fraction"], r["seed"])
     known = {key(r): r for r in reference}
     rows = []
@@ -275,3 +401,97 @@ def compare_records(records, reference, metrics=("frechet_distance", "recognisab
                     row[f"{metric} ({name})"] = value(source, metric)
             rows.append(row)
     return rows
+
+
+# Figures.
+
+CURVES = ("frechet_distance", "classifier_score", "recognisable_fraction", "covered",
+          "contamination", "noise_level")
+TITLES = {"covered": "classes covered", "contamination": "contamination (corrected share)",
+          "noise_level": "mean noise level / std"}
+COLORS = {"gaussian": "tab:blue", "EMNIST letters": "tab:orange", "letters stand-in": "tab:red"}
+
+
+def plot_curves(records, metrics=CURVES, ncols=3, path=None):
+    """One panel per metric against the corrupted share; a line per kind and training option
+    (dashed: noise-aware), shaded over seeds. Returns a ``Figure``; ``path`` also saves it."""
+    nrows = -(-len(metrics) // ncols)
+    fig = plotting.new_figure(figsize=(3.8 * ncols, 3.0 * nrows), layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    for ax in axes[len(metrics):]:
+        ax.set_visible(False)
+    for ax, metric in zip(axes, metrics):
+        for (kind, aware), (x, mean, low, high) in curves(records, metric).items():
+            if np.isfinite(mean).any():
+                ax.plot(100 * x, mean, "o--" if aware else "o-", color=COLORS[kind],
+                        label=f"{kind}, {'noise-aware' if aware else 'plain'}")
+                ax.fill_between(100 * x, low, high, color=COLORS[kind], alpha=0.15)
+        if metric in ("contamination", "noise_level"):
+            top = 100 * max(r["fraction"] for r in records)
+            ax.plot([0, top], [0, top / 100], color="grey", lw=0.8, ls=":", label="as trained")
+        ax.set_xlabel("corrupted share of training set (%)")
+        ax.set_title(TITLES.get(metric, metric.replace("_", " ")), fontsize=10)
+    axes[0].legend(fontsize=7)
+    if path is not None:
+        plotting.save_figure(fig, path)
+    return fig
+
+
+def plot_contamination(records, path=None):
+    """Contaminated share of the samples against the corrupted share of the training set
+    (``train_share``, after cleaning for the noise-aware letter runs), one marker per point,
+    a colour and marker per kind and training option (open: noise-aware). The dotted diagonal
+    is "reproduced at the training share". Returns a ``Figure``; ``path`` also saves it."""
+    fig = plotting.new_figure(figsize=(5.0, 4.2), layout="constrained")
+    ax = fig.subplots()
+    groups = {}
+    for r in records:
+        groups.setdefault((label(r), r["noise_aware"]), []).append(
+            (value(r, "train_share"), value(r, "contamination")))
+    top = 0.0
+    for (kind, aware), points in sorted(groups.items()):
+        x, y = 100 * np.array(points, dtype=float).T
+        shown = np.isfinite(y)
+        if shown.any():
+            color = COLORS.get(kind, "tab:grey")
+            ax.plot(x[shown], y[shown], "s" if aware else "o", ls="none", color=color,
+                    mfc="none" if aware else color,
+                    label=f"{kind}, {'noise-aware' if aware else 'plain'}")
+            top = max(top, x[shown].max(), y[shown].max())
+    top = max(top, 10.0)
+    ax.plot([0, top], [0, top], color="grey", lw=0.8, ls=":", label="at the training share")
+    ax.set_xlabel("corrupted share of the training set (%)")
+    ax.set_ylabel("contaminated share of the samples (%)")
+    ax.set_title("Does the generator copy the corruption?", fontsize=10)
+    ax.legend(fontsize=7)
+    if path is not None:
+        plotting.save_figure(fig, path)
+    return fig
+
+
+def plot_samples(records, folder, fractions=(0.0, 0.3, 0.75), n=10, path=None):
+    """``n`` stored samples per kind, training option and each of ``fractions`` that the
+    records have (each curve's first seed), one row each, labelled e.g. ``"gaussian, plain,
+    30%"``. Points whose samples file is not in ``folder`` are left out.
+
+    Returns:
+        the ``Figure`` of ``plotting.plot_grid``, or None when no point has samples to show.
+    """
+    if not 1 <= n <= SAMPLES_KEPT:
+        raise ValueError(f"A record keeps {SAMPLES_KEPT} samples: n must lie in "
+                         f"1..{SAMPLES_KEPT}, got {n}.")
+    folder = pathlib.Path(folder)
+    first = {}
+    for r in records:
+        key = (label(r), r["noise_aware"])
+        first[key] = min(first.get(key, r["seed"]), r["seed"])
+    chosen = sorted((r for r in records if r["seed"] == first[(label(r), r["noise_aware"])]
+                     and any(np.isclose(r["fraction"], f) for f in fractions)
+                     and (folder / r.get("samples_file", "?")).is_file()),
+                    key=lambda r: (label(r), r["noise_aware"], r["fraction"]))
+    if not chosen:
+        return None
+    rows = np.concatenate([load_samples(r, folder)[:n] for r in chosen])
+    names = [f"{label(r)}, {'noise-aware' if r['noise_aware'] else 'plain'}, "
+             f"{r['fraction']:.0%}" for r in chosen]
+    return plotting.plot_grid(rows, ncols=n, row_labels=names, path=path)
