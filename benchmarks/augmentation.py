@@ -65,7 +65,8 @@ def main():
         return
     if args.quick:
         os.environ["GANKIT_QUICK"] = "1"
-    settings, study = config.settings(), augmentation_study.sizes()
+    settings = config.settings()
+    study = settings.augmentation
     out = args.out or default_out(settings.name)
     runs = args.runs or default_runs(settings.name)
     result_path = os.path.join(out, "augmentation.json")

@@ -224,13 +224,34 @@ def report(records, sizes):
         parts.append("Letters: the synthetic letters stand-in, not EMNIST: the letters rows are "
                      "stand-in results, not EMNIST results.")
     pending = spread_points(records, sizes.fractions, sizes.spread_seeds)
-    parts += [findings.format_status(findings.study_status(
-                  records, sizes.fractions, sizes.spread_seeds, pending)),
+    parts += [format_status(records, sizes, pending),
               findings.format_table(findings.table(records)),
-              findings.threshold_summary(records, sizes.fractions, sizes.spread_seeds,
-                                         pending=pending),
+              findings.threshold_summary(settled(records, pending), sizes.fractions),
               findings.format_claims(findings.check_claims(records, sizes.fractions))]
     return "\n\n".join(parts)
+
+
+def format_status(records, sizes, pending):
+    """``findings.format_status``, each curve's line followed by its ``pending`` spread points
+    (``spread_points``), and a note where the spread seeds wait for the first seed."""
+    status = findings.study_status(records, sizes.fractions)
+    lines = findings.format_status(status).splitlines()
+    for i, ((kind, aware), curve) in enumerate(status.items()):
+        todo = {}
+        for _, _, fraction, seed in (p for p in pending if p[:2] == (kind, aware)):
+            todo.setdefault(seed, []).append(fraction)
+        lines[i] += "".join(f"; seed {seed} still to run: {findings.shares(fractions)}"
+                            for seed, fractions in sorted(todo.items()))
+        if sizes.spread_seeds and curve["seed"] is not None and not curve["complete"]:
+            lines[i] += "; other seeds follow once it is complete"
+    return "\n".join(lines)
+
+
+def settled(records, pending):
+    """The records a threshold may be read from while a study runs: a spread seed's once
+    none of its curve's points is ``pending`` (a seed in progress would move the spread)."""
+    waiting = {(kind, aware, seed) for kind, aware, _, seed in pending}
+    return [r for r in records if (r["kind"], r["noise_aware"], r["seed"]) not in waiting]
 
 
 def write_report(records, out, text):

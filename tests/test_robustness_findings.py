@@ -4,6 +4,7 @@ spread points benchmarks/robustness.py plans, on constructed records."""
 import pytest
 
 from benchmark_modules import load
+from gankit import config
 from gankit.studies import robustness_findings
 
 spread_points = load("robustness").spread_points
@@ -152,25 +153,39 @@ def test_study_status_reads_only_what_is_there():
     records = [record(f, 0, fd, 0.8) for f, fd in zip(GRID, (10, 11, 12, 15, 19, 25, 40))]
     records += [record(0.0, 1, 10, 0.8)]  # seed 1 has begun: 30%, 50% (Fréchet), 75% to run
     records += [record(f, 0, 10, 0.8, aware=True) for f in (0.0, 0.05)]
-    pending = spread_points(records, GRID, (1,))  # planned by the benchmark, read here
-    status = robustness_findings.study_status(records, GRID, (1,), pending)
+    status = robustness_findings.study_status(records, GRID)
     plain, aware = status[("gaussian", False)], status[("gaussian", True)]
-    assert plain["complete"] and plain["pending"] == {1: [0.3, 0.5, 0.75]}
+    assert plain["complete"] and plain["spread"] == {1: [0.0]}
     assert not aware["complete"] and aware["missing"] == [0.1, 0.2, 0.3, 0.5, 0.75]
     assert status[("letters", False)]["seed"] is None
     text = robustness_findings.format_status(status)
-    assert "complete, seed 0" in text and "still to run: 30%, 50%, 75%" in text
+    assert "complete, seed 0 (7 shares); seed 1 at 0%" in text
     assert "2 of 7 shares so far" in text and "letters, plain" in text and "not there yet" in text
-    # thresholds: the complete curve's first seed only (seed 1 is unfinished, aware incomplete)
-    finished = robustness_findings.finished_curves(records, GRID, (1,), pending)
-    assert {(r["noise_aware"], r["seed"]) for r in finished} == {(False, 0)}
-    summary = robustness_findings.threshold_summary(records, GRID, (1,), pending=pending)
+    # thresholds: complete curves only
+    finished = robustness_findings.finished_curves(records, GRID)
+    assert {(r["noise_aware"], r["seed"]) for r in finished} == {(False, 0), (False, 1)}
+    summary = robustness_findings.threshold_summary(records, GRID)
     assert "gaussian         plain       30%" in summary
     assert "No threshold yet (curve still running): gaussian, noise-aware" in summary
+
+
+def test_the_benchmark_reads_spread_seeds_only_once_their_points_are_in():
+    benchmark = load("robustness")
+    sizes = config.RobustnessSizes(fractions=GRID, seeds=(0,), spread_seeds=(1,), epochs=1,
+                                   model="vanilla", batch_size=64)
+    records = [record(f, 0, fd, 0.8) for f, fd in zip(GRID, (10, 11, 12, 15, 19, 25, 40))]
+    records += [record(0.0, 1, 10, 0.8)]  # seed 1 has begun: 30%, 50% (Fréchet), 75% to run
+    records += [record(f, 0, 10, 0.8, aware=True) for f in (0.0, 0.05)]
+    pending = spread_points(records, GRID, (1,))
+    text = benchmark.format_status(records, sizes, pending)
+    assert "complete, seed 0 (7 shares); seed 1 at 0%; seed 1 still to run: 30%, 50%, 75%" in text
+    assert "2 of 7 shares so far" in text and "other seeds follow once it is complete" in text
+    settled = benchmark.settled(records, pending)
+    assert {(r["noise_aware"], r["seed"]) for r in settled} == {(False, 0), (True, 0)}
     records += [record(f, 0, 10, 0.8, aware=True) for f in GRID[2:]]
     records += [record(f, 1, fd, 0.8) for f, fd in ((0.3, 19), (0.5, 25), (0.75, 40))]
-    summary = robustness_findings.threshold_summary(records, GRID, (1,), metrics=FD,
-                                                    pending=spread_points(records, GRID, (1,)))
+    assert spread_points(records, GRID, (1,), FD) == []
+    summary = robustness_findings.threshold_summary(records, GRID, metrics=FD)
     assert "range 30%-30%" in summary and "moves it from 30% to at least 75%" in summary
 
 

@@ -38,8 +38,12 @@ def per_class_counts(total):
     return total // NUM_CLASSES + (np.arange(NUM_CLASSES) < total % NUM_CLASSES).astype(np.int64)
 
 
-def _draw(real, real_labels, generated, generated_labels, n_real, n_generated, seed):
-    """Draw ``n_real[c]`` real and ``n_generated[c]`` generated images of each class c."""
+def _draw(real_images, real_labels, generated_images, generated_labels, n_real, counts, seed):
+    """Draw ``n_real[c]`` real and ``counts[c] - n_real[c]`` generated images of each digit c."""
+    real, generated = _check_images(real_images, generated_images)
+    real_labels = check_labels(real_labels, len(real), "real_labels")
+    generated_labels = check_labels(generated_labels, len(generated), "generated_labels")
+    n_generated = counts - n_real
     rng = np.random.default_rng(seed)
     shortages = []
     picks = {"real": [], "generated": []}
@@ -82,30 +86,24 @@ def mix_real_and_generated(real_images, real_labels, generated_images, generated
         ``(total,)``, is_real bool ``(total,)``. A class with too few images of a source is a
         ``ValueError`` that gives the counts.
     """
-    real, generated = _check_images(real_images, generated_images)
-    real_labels = check_labels(real_labels, len(real), "real_labels")
-    generated_labels = check_labels(generated_labels, len(generated), "generated_labels")
     counts = per_class_counts(total)
     if not 0.0 <= float(real_fraction) <= 1.0:
         raise ValueError(f"real_fraction must lie in [0, 1] (a share, not a percentage), got "
                          f"{real_fraction}.")
     n_real = np.array([math.floor(real_fraction * count + 0.5) for count in counts])
-    return _draw(real, real_labels, generated, generated_labels, n_real, counts - n_real, seed)
+    return _draw(real_images, real_labels, generated_images, generated_labels, n_real, counts,
+                 seed)
 
 
 def top_up(real_images, real_labels, generated_images, generated_labels, n_real, total, seed=0):
     """A small real set of ``n_real`` images topped up with generated ones to ``total``, both
     balanced per digit (``per_class_counts``); otherwise as ``mix_real_and_generated``."""
-    real, generated = _check_images(real_images, generated_images)
-    real_labels = check_labels(real_labels, len(real), "real_labels")
-    generated_labels = check_labels(generated_labels, len(generated), "generated_labels")
     n_real, total = check_count(n_real, "n_real"), check_count(total, "total")
     if n_real > total:
         raise ValueError(f"n_real={n_real} exceeds total={total}; the real images are part of "
                          f"the set, so choose n_real <= total.")
-    real_counts, counts = per_class_counts(n_real), per_class_counts(total)
-    return _draw(real, real_labels, generated, generated_labels, real_counts,
-                 counts - real_counts, seed)
+    return _draw(real_images, real_labels, generated_images, generated_labels,
+                 per_class_counts(n_real), per_class_counts(total), seed)
 
 
 SETTING_NAMES = {"mixed": "real share of a fixed-size set", "generated_only": "generated only",
@@ -159,7 +157,9 @@ def augmentation_study(generator, real_images, real_labels, test_images, test_la
     real_labels = check_labels(real_labels, len(real), "real_labels")
     test = prepare_images(test_images)
     test_labels = check_labels(test_labels, len(test), "test_labels")
-    total = check_count(total, "total", minimum=NUM_CLASSES)  # every digit at least once
+    total = check_count(total, "total")
+    if total < NUM_CLASSES:
+        raise ValueError(f"total={total} cannot hold every digit; choose total >= {NUM_CLASSES}.")
     fractions = [float(f) for f in real_fractions]
     if any(not 0.0 <= f <= 1.0 for f in fractions):
         raise ValueError(f"real_fractions must be shares in [0, 1] (not percentages), got "
@@ -228,13 +228,9 @@ def _describe(row):
 
 
 def summarise_study(records):
-    """One row per configuration of ``augmentation_study``'s records, over the seeds.
-
-    Returns:
-        list of dicts, in the records' order: ``setting``, ``description`` (str),
-        ``real_fraction``, ``n_real``, ``n_generated``, ``n_seeds`` and the test accuracy's
-        ``mean``, ``min`` and ``max`` (floats in [0, 1]).
-    """
+    """One row per configuration of ``augmentation_study``'s records, over the seeds, in their
+    order: ``setting``, ``description``, ``real_fraction``, ``n_real``, ``n_generated``,
+    ``n_seeds`` and the test accuracy's ``mean``, ``min`` and ``max`` (in [0, 1])."""
     if not records:
         raise ValueError("No records to summarise; run augmentation_study first.")
     groups = {}
@@ -263,10 +259,9 @@ def format_study_table(records):
 
 
 def plot_study(records, path=None, title=None):
-    """Two panels: accuracy against the real share of the fixed-size set (generated only at
-    0%), and the small real set alone against the same set topped up. Points are means over
-    the seeds, bars span min..max. Returns a ``matplotlib.figure.Figure``; ``path`` also saves
-    it (``gankit.plotting.save_figure``)."""
+    """Accuracy against the real share of the fixed-size set, and the small real set alone
+    against the same topped up: means over the seeds, bars min..max. Returns the ``Figure``;
+    ``path`` also saves it."""
     rows = summarise_study(records)
     small = [r for r in rows if r["setting"] in ("small_real", "topped_up")]
     fig = new_figure(figsize=(10 if small else 5.5, 3.8))

@@ -101,9 +101,8 @@ def passes(score, clean, metric, tolerance=TOLERANCE):
 
 
 def seed_threshold(by_fraction, metric, tolerance=TOLERANCE):
-    """One seed's threshold from its ``{fraction: metric value}`` (fraction 0 included): the
-    largest fraction that passes with every smaller one (a pass beyond a failure does not
-    count)."""
+    """One seed's threshold from its ``{fraction: metric value}`` (0 included): the largest
+    fraction that passes with every smaller one (a pass beyond a failure does not count)."""
     passed = 0.0
     for fraction in sorted(by_fraction):
         if not passes(by_fraction[fraction], by_fraction[0.0], metric, tolerance):
@@ -132,7 +131,7 @@ def threshold(records, metric="frechet_distance", tolerance=TOLERANCE):
         per_seed = {}
         for seed, by_fraction in sorted(seeds.items()):
             if 0.0 not in by_fraction:
-                raise ValueError(f"{kind} ({'noise-aware' if aware else 'plain'}) seed {seed} "
+                raise ValueError(f"{kind} ({_option(aware)}) seed {seed} "
                                  f"has no clean run (fraction 0) to compare with; include 0 in "
                                  f"the sweep's fractions.")
             per_seed[seed] = seed_threshold(by_fraction, metric, tolerance)
@@ -152,24 +151,21 @@ def format_thresholds(results):
                   f"{t['max']:.0%})" if len(t["per_seed"]) > 1 else "")
         bound = " (the largest share tested: at least this)" if t["min"] == t[
             "largest_tested"] else ""
-        lines.append(f"{t['kind']:16s} {'noise-aware' if t['noise_aware'] else 'plain':11s} "
+        lines.append(f"{t['kind']:16s} {_option(t['noise_aware']):11s} "
                      f"{t['mean']:.0%}{spread}{bound}")
     rule = results[0] if results else {"metric": "?", "tolerance": "?"}
     return (f"Largest share with {rule['metric']} within x{rule['tolerance']} of the clean "
             f"run:\n" + "\n".join(lines))
 
 
-def study_status(records, fractions, spread_seeds=(), pending=(), kinds=("gaussian", "letters"),
-                 noise_aware=(False, True)):
-    """Which of a study's points are there, per curve (kind and training option), given its
-    grid ``fractions``, extra ``spread_seeds`` and the ``(kind, noise_aware, fraction, seed)``
-    points still ``pending`` for them (``benchmarks/robustness.py`` plans those).
+def study_status(records, fractions, kinds=("gaussian", "letters"), noise_aware=(False, True)):
+    """Which of a study's points are there, per curve (kind and training option).
 
     Returns:
         ``{(kind, noise_aware): dict}``: ``name`` (e.g. ``"letters stand-in, plain"``),
         ``seed`` (the first; None without records), ``fractions`` (the first seed's),
-        ``missing`` (of the grid), ``complete``, ``spread`` and ``pending`` (``{seed:
-        fractions}`` there and still planned for the other seeds) and ``spread_seeds``.
+        ``missing`` (of the grid ``fractions``), ``complete``, and ``spread`` (``{seed:
+        fractions}`` of the other seeds).
     """
     grid = sorted(float(f) for f in fractions)
     kinds = tuple(kinds) + tuple(sorted({r["kind"] for r in records} - set(kinds)))
@@ -178,55 +174,46 @@ def study_status(records, fractions, spread_seeds=(), pending=(), kinds=("gaussi
         for aware in noise_aware:
             mine = [r for r in records if (r["kind"], r["noise_aware"]) == (kind, aware)]
             seeds = sorted({r["seed"] for r in mine})
-            have = sorted(r["fraction"] for r in mine if seeds and r["seed"] == seeds[0])
-            planned = {}
-            for _, _, fraction, seed in (p for p in pending if tuple(p[:2]) == (kind, aware)):
-                planned.setdefault(seed, []).append(fraction)
-            option = "noise-aware" if aware else "plain"
+            have = sorted(r["fraction"] for r in mine if r["seed"] == seeds[0]) if seeds else []
             status[(kind, aware)] = {
-                "name": f"{label(mine[0]) if mine else kind}, {option}",
+                "name": f"{label(mine[0]) if mine else kind}, {_option(aware)}",
                 "seed": seeds[0] if seeds else None, "fractions": have,
                 "missing": [f for f in grid if f not in have],
                 "complete": bool(mine) and set(grid) <= set(have),
                 "spread": {s: sorted(r["fraction"] for r in mine if r["seed"] == s)
-                           for s in seeds[1:]},
-                "pending": planned, "spread_seeds": tuple(spread_seeds)}
+                           for s in seeds[1:]}}
     return status
+
+
+def shares(fractions):
+    """Fractions as percentages, e.g. ``"0%, 30%"``."""
+    return ", ".join(f"{f:.0%}" for f in fractions)
 
 
 def format_status(status):
     """``study_status`` as one line per curve: complete, how far, or not there yet."""
-    shares = lambda fractions: ", ".join(f"{f:.0%}" for f in fractions)
     lines = []
     for s in status.values():
-        if s["seed"] is None:
-            lines.append(f"{s['name']:30s} not there yet")
-            continue
         done = len(s["fractions"])
-        line = (f"complete, seed {s['seed']} ({done} shares)" if s["complete"] else
+        line = ("not there yet" if s["seed"] is None else
+                f"complete, seed {s['seed']} ({done} shares)" if s["complete"] else
                 f"{done} of {done + len(s['missing'])} shares so far, seed {s['seed']} "
                 f"({shares(s['fractions'])})")
-        for seed in sorted(set(s["spread"]) | set(s["pending"])):
-            have, todo = s["spread"].get(seed, []), s["pending"].get(seed, [])
-            line += (f"; seed {seed} at {shares(have) or 'no share yet'}"
-                     + (f", still to run: {shares(todo)}" if todo else ""))
-        if s["spread_seeds"] and not s["complete"]:
-            line += "; other seeds follow once it is complete"
+        line += "".join(f"; seed {seed} at {shares(have)}" for seed, have in s["spread"].items())
         lines.append(f"{s['name']:30s} {line}")
     return "\n".join(lines)
 
 
-def finished_curves(records, fractions, spread_seeds=(), pending=()):
-    """The records a threshold may be read from: curves whose first seed has every fraction
-    of the grid, and of the other seeds only those with no point ``pending``. A curve in
-    progress would give a threshold of the shares run so far."""
-    status = study_status(records, fractions, spread_seeds, pending)
-    keep = []
-    for r in records:
-        curve = status[(r["kind"], r["noise_aware"])]
-        if curve["complete"] and (r["seed"] == curve["seed"] or r["seed"] not in curve["pending"]):
-            keep.append(r)
-    return keep
+def finished_curves(records, fractions):
+    """The records a threshold may be read from: those of the curves whose first seed has
+    every fraction of the grid (a curve in progress would give a threshold of its shares so
+    far)."""
+    status = study_status(records, fractions)
+    return [r for r in records if status[(r["kind"], r["noise_aware"])]["complete"]]
+
+
+def _option(noise_aware):
+    return "noise-aware" if noise_aware else "plain"
 
 
 def _reads(t):
@@ -234,13 +221,12 @@ def _reads(t):
     return f"{bound}{t['mean']:.0%}"
 
 
-def threshold_summary(records, fractions, spread_seeds=(), metrics=THRESHOLD_METRICS,
-                      tolerance=TOLERANCE, pending=()):
+def threshold_summary(records, fractions, metrics=THRESHOLD_METRICS, tolerance=TOLERANCE):
     """Text: for each metric the thresholds of the finished curves (``finished_curves``), with
     their spread over seeds, the curves left out because they are still running, and how far
     noise-aware training moves each kind's threshold."""
-    finished = finished_curves(records, fractions, spread_seeds, pending)
-    waiting = [s["name"] for s in study_status(records, fractions, spread_seeds, pending).values()
+    finished = finished_curves(records, fractions)
+    waiting = [s["name"] for s in study_status(records, fractions).values()
                if s["seed"] is not None and not s["complete"]]
     parts = []
     for metric in metrics:
@@ -424,7 +410,7 @@ def plot_curves(records, metrics=CURVES, ncols=3, path=None):
         for (kind, aware), (x, mean, low, high) in curves(records, metric).items():
             if np.isfinite(mean).any():
                 ax.plot(100 * x, mean, "o--" if aware else "o-", color=COLORS[kind],
-                        label=f"{kind}, {'noise-aware' if aware else 'plain'}")
+                        label=f"{kind}, {_option(aware)}")
                 ax.fill_between(100 * x, low, high, color=COLORS[kind], alpha=0.15)
         if metric in ("contamination", "noise_level"):
             top = 100 * max(r["fraction"] for r in records)
@@ -438,10 +424,9 @@ def plot_curves(records, metrics=CURVES, ncols=3, path=None):
 
 
 def plot_contamination(records, path=None):
-    """Contaminated share of the samples against the corrupted share of the training set
-    (``train_share``, after cleaning for the noise-aware letter runs), one marker per point,
-    a colour and marker per kind and training option (open: noise-aware). The dotted diagonal
-    is "reproduced at the training share". Returns a ``Figure``; ``path`` also saves it."""
+    """Contaminated share of the samples against ``train_share`` (after cleaning, for the
+    noise-aware letter runs), a marker per point (open: noise-aware), the diagonal "reproduced
+    at the training share". Returns a ``Figure``; ``path`` also saves it."""
     fig = plotting.new_figure(figsize=(5.0, 4.2), layout="constrained")
     ax = fig.subplots()
     groups = {}
@@ -456,7 +441,7 @@ def plot_contamination(records, path=None):
             color = COLORS.get(kind, "tab:grey")
             ax.plot(x[shown], y[shown], "s" if aware else "o", ls="none", color=color,
                     mfc="none" if aware else color,
-                    label=f"{kind}, {'noise-aware' if aware else 'plain'}")
+                    label=f"{kind}, {_option(aware)}")
             top = max(top, x[shown].max(), y[shown].max())
     top = max(top, 10.0)
     ax.plot([0, top], [0, top], color="grey", lw=0.8, ls=":", label="at the training share")
@@ -470,13 +455,9 @@ def plot_contamination(records, path=None):
 
 
 def plot_samples(records, folder, fractions=(0.0, 0.3, 0.75), n=10, path=None):
-    """``n`` stored samples per kind, training option and each of ``fractions`` that the
-    records have (each curve's first seed), one row each, labelled e.g. ``"gaussian, plain,
-    30%"``. Points whose samples file is not in ``folder`` are left out.
-
-    Returns:
-        the ``Figure`` of ``plotting.plot_grid``, or None when no point has samples to show.
-    """
+    """A row of ``n`` stored samples per kind, training option and each of ``fractions`` (the
+    first seed's), labelled e.g. ``"gaussian, plain, 30%"``: a ``Figure``, or None when no
+    point has its samples file in ``folder``."""
     if not 1 <= n <= SAMPLES_KEPT:
         raise ValueError(f"A record keeps {SAMPLES_KEPT} samples: n must lie in "
                          f"1..{SAMPLES_KEPT}, got {n}.")
@@ -492,6 +473,5 @@ def plot_samples(records, folder, fractions=(0.0, 0.3, 0.75), n=10, path=None):
     if not chosen:
         return None
     rows = np.concatenate([load_samples(r, folder)[:n] for r in chosen])
-    names = [f"{label(r)}, {'noise-aware' if r['noise_aware'] else 'plain'}, "
-             f"{r['fraction']:.0%}" for r in chosen]
+    names = [f"{label(r)}, {_option(r['noise_aware'])}, {r['fraction']:.0%}" for r in chosen]
     return plotting.plot_grid(rows, ncols=n, row_labels=names, path=path)
