@@ -161,10 +161,10 @@ def test_study_status_reads_only_what_is_there():
     text = robustness_findings.format_status(status)
     assert "complete, seed 0 (7 shares); seed 1 at 0%" in text
     assert "2 of 7 shares so far" in text and "letters, plain" in text and "not there yet" in text
-    # thresholds: complete curves only
+    # thresholds: complete curves only (a spread seed still running: the benchmark's settled)
     finished = robustness_findings.finished_curves(records, GRID)
     assert {(r["noise_aware"], r["seed"]) for r in finished} == {(False, 0), (False, 1)}
-    summary = robustness_findings.threshold_summary(records, GRID)
+    summary = robustness_findings.threshold_summary(records[:7] + records[8:], GRID)
     assert "gaussian         plain       30%" in summary
     assert "No threshold yet (curve still running): gaussian, noise-aware" in summary
 
@@ -184,8 +184,9 @@ def test_the_benchmark_reads_spread_seeds_only_once_their_points_are_in():
     assert {(r["noise_aware"], r["seed"]) for r in settled} == {(False, 0), (True, 0)}
     records += [record(f, 0, 10, 0.8, aware=True) for f in GRID[2:]]
     records += [record(f, 1, fd, 0.8) for f, fd in ((0.3, 19), (0.5, 25), (0.75, 40))]
-    assert spread_points(records, GRID, (1,), FD) == []
-    summary = robustness_findings.threshold_summary(records, GRID, metrics=FD)
+    settled = benchmark.settled(records, spread_points(records, GRID, (1,)))
+    assert {(r["noise_aware"], r["seed"]) for r in settled} == {(False, 0), (False, 1), (True, 0)}
+    summary = robustness_findings.threshold_summary(settled, GRID, metrics=FD)
     assert "range 30%-30%" in summary and "moves it from 30% to at least 75%" in summary
 
 
