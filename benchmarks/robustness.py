@@ -6,8 +6,8 @@
     python benchmarks/robustness.py --table            # print the saved results only
     python benchmarks/robustness.py --report           # and write them beside the records
 
-It enumerates the study's points (``gankit.studies.robustness.study_points``: kind x training
-option x fraction for the setting's seeds) and runs them with ``run_study``: then, for every
+It enumerates the study's points (``study_points``: kind x training option x fraction for the
+setting's seeds) and runs them with ``run_study``: then, for every
 curve whose first seed is complete, the points that give its thresholds a spread over the
 setting's ``spread_seeds`` (``spread_points``: fraction 0 and the fractions on either side of
 the threshold, planned again after each point until none is missing). Every finished
@@ -39,10 +39,25 @@ from pathlib import Path
 from gankit import config, results
 from gankit.checks import check_count
 from gankit.files import write_atomic
-from gankit.studies import robustness
+from gankit.studies import noise, robustness
 from gankit.studies import robustness_findings as findings
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def study_points(kinds=("gaussian", "letters"), noise_aware=(False, True), fractions=None,
+                 seeds=None):
+    """Every point of a study, in one fixed order: ``(kind, noise_aware, fraction, seed)`` tuples.
+
+    Defaults: both kinds, plain and noise-aware, the setting's fractions and seeds
+    (``gankit.settings().robustness``). Seeds come first (all of seed 0 before seed 1), so a
+    study cut short still has one complete seed.
+    """
+    study_sizes = config.settings().robustness
+    return [(noise.check_kind(kind), bool(aware), float(fraction), int(seed))
+            for seed in (study_sizes.seeds if seeds is None else seeds)
+            for kind in kinds for aware in noise_aware
+            for fraction in (study_sizes.fractions if fractions is None else fractions)]
 
 
 def shard(points, index, count):
@@ -136,7 +151,7 @@ def run_study(out_dir, study_sizes=None, kinds=("gaussian", "letters"),
     options = {"model": study_sizes.model, "epochs": study_sizes.epochs,
                "batch_size": study_sizes.batch_size, "out_dir": out_dir, "work_dir": work_dir,
                "verbose": verbose, **sweep_options}
-    points = robustness.study_points(kinds, noise_aware, study_sizes.fractions, study_sizes.seeds)
+    points = study_points(kinds, noise_aware, study_sizes.fractions, study_sizes.seeds)
     curves = {point[:2] for point in points}
 
     def run(point):
@@ -194,7 +209,7 @@ def main(argv=None):
         results.FOLDER / "robustness" if settings.name == "full"
         else ROOT / "runs" / f"robustness_{settings.name}")
     if not (args.table or args.report):
-        points = shard(robustness.study_points(
+        points = shard(study_points(
             args.kinds, options, args.fractions, args.seeds), *args.shard)
         print(f"{config.describe()}\nRobustness study: shard {args.shard[0]}/{args.shard[1]}, "
               f"{len(points)} grid points, then the spread seeds' points; writing to {out}")

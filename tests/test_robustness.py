@@ -252,9 +252,10 @@ def test_noise_aware_sweep_trains_for_real(data_env, evaluator, tmp_path):
 
 
 def test_shards_are_disjoint_and_cover_the_study():
-    points = robustness.study_points(seeds=(0, 1))
+    benchmark = _load_benchmark()
+    points = benchmark.study_points(seeds=(0, 1))
     assert len(points) == len(set(points)) == 2 * 2 * len(settings().robustness.fractions) * 2
-    shard = _load_benchmark().shard
+    shard = benchmark.shard
     for count in (1, 2, 3, 7):
         shards = [shard(points, i, count) for i in range(1, count + 1)]
         assert sorted(p for s in shards for p in s) == sorted(points)

@@ -1,11 +1,9 @@
 """The augmentation study: do generated digits help a classifier of real ones?
 
-Training sets that mix real and generated digits, balanced per class, drawn without replacement
-and shuffled with a seed, with a mask saying which images are real: a fixed size with a varying
-real share (``mix_real_and_generated``), or a small real set topped up (``top_up``).
-``augmentation_study`` trains a fresh classifier of the evaluator's architecture on each and
-tests it on real digits; ``summarise_study``, ``format_study_table`` and ``plot_study`` show its
-records. Its sizes per setting are ``gankit.settings().augmentation``. Introduced in notebook 03.
+Training sets mix real and generated digits, balanced per class, with a mask saying which are
+real (``mix_real_and_generated``, ``top_up``); ``augmentation_study`` trains a classifier on
+each and tests it on real digits. Its sizes are ``gankit.settings().augmentation``.
+Introduced in notebook 03.
 """
 
 import hashlib
@@ -32,8 +30,8 @@ def _check_images(real_images, generated_images):
 
 
 def per_class_counts(total):
-    """Split ``total`` over the 10 classes: ``total // 10`` each, and one more for each of the
-    first ``total % 10`` classes (0, 1, ...). Returns int64 ``(10,)`` summing to ``total``."""
+    """``total`` split over the 10 classes, the remainder one each to classes 0, 1, ...:
+    int64 ``(10,)``."""
     total = check_count(total, "total")
     return total // NUM_CLASSES + (np.arange(NUM_CLASSES) < total % NUM_CLASSES).astype(np.int64)
 
@@ -194,20 +192,17 @@ def augmentation_study(generator, real_images, real_labels, test_images, test_la
             raise ValueError(f"The generator returned {len(generated)} images for {total} "
                              f"labels; it must return one image per label.")
 
-        def record(setting, images, labels, is_real, accuracy=None):
-            if accuracy is None:
-                accuracy = test_accuracy(images, labels, seed)
+        def record(setting, images, labels, is_real):
             n_real = int(np.sum(is_real))
             records.append({"setting": setting, "real_fraction": n_real / len(labels),
-                            "n_real": n_real, "n_generated": len(labels) - n_real,
-                            "seed": seed, "epochs": epochs, "test_accuracy": accuracy})
+                            "n_real": n_real, "n_generated": len(labels) - n_real, "seed": seed,
+                            "epochs": epochs, "test_accuracy": test_accuracy(images, labels, seed)})
 
         for fraction in fractions:
             record("mixed", *mix_real_and_generated(real, real_labels, generated,
                                                     generated_labels, total, fraction, seed))
-        images, labels, is_real = mix_real_and_generated(real, real_labels, generated,
-                                                         generated_labels, total, 0.0, seed)
-        record("generated_only", images, labels, is_real)  # the classification accuracy score
+        record("generated_only", *mix_real_and_generated(  # the classification accuracy score
+            real, real_labels, generated, generated_labels, total, 0.0, seed))
         if small_real is not None:
             # The same seed draws the same real images for both sets: a paired comparison.
             record("small_real", *top_up(real, real_labels, generated, generated_labels,

@@ -58,12 +58,8 @@ def clean_with_evaluator(images, mask=None, threshold=CLEAN_THRESHOLD, evaluator
 
 
 def _corrected_share(raw, tpr, fpr):
-    """The true share p behind an observed share ``raw = p tpr + (1 - p) fpr``, in [0, 1].
-
-    The Rogan-Gladen estimator: a detector that flags ``fpr`` of clean and ``tpr`` of
-    contaminated images observes more than p on clean samples and less on dirty ones. Values
-    outside [0, 1] (sampling error near the ends) are truncated to the range.
-    """
+    """The true share p behind an observed share ``raw = p tpr + (1 - p) fpr`` (Rogan-Gladen),
+    clipped to [0, 1] (sampling error near the ends)."""
     if tpr - fpr <= 0.05:
         return float("nan")  # the detector cannot tell the two apart: no estimate
     return float(np.clip((raw - fpr) / (tpr - fpr), 0.0, 1.0))
@@ -80,13 +76,10 @@ class _Detector:
 
 
 class LetterDetector(_Detector):
-    """Digit-versus-letter logistic regression on the evaluator's 128 features.
-
-    ``letter_probability(images)`` float64 ``(N,)``; ``is_contaminated(images)`` bool ``(N,)``
-    (probability >= 0.5). ``tpr``/``fpr``: shares of held-out letters/digits called letters.
-    It knows these two classes only: an image that is neither (the grey blobs of a barely
-    trained generator) is still called one of them, so read its share next to the scores.
-    """
+    """Digit-versus-letter logistic regression on the evaluator's 128 features: a letter at
+    probability >= 0.5; ``tpr``/``fpr``, the shares of held-out letters/digits called letters.
+    It knows these two classes only: a grey blob of a barely trained generator is still called
+    one of them, so read its share next to the scores."""
 
     def __init__(self, classifier, evaluator, tpr, fpr, source):
         self.classifier, self.evaluator = classifier, evaluator
@@ -142,13 +135,9 @@ def high_frequency_energy(images, sigma=1.0):
 
 
 class NoiseDetector(_Detector):
-    """Per-image noise level, calibrated: clean real images read 0, corrupted ones ``std``.
-
-    ``noise_level(images)`` maps high-frequency energy ``h`` linearly,
-    ``std * (h - h_clean) / (h_corrupted - h_clean)``, with ``h_clean`` and ``h_corrupted`` the
-    medians over calibration images; ``is_contaminated`` is ``noise_level > std / 2``, halfway
-    between the two. ``tpr``/``fpr``: shares of held-out corrupted/clean real images flagged.
-    """
+    """Per-image noise level, calibrated: clean real images read 0, corrupted ones ``std``
+    (linear in the high-frequency energy between their medians); contaminated above ``std / 2``.
+    ``tpr``/``fpr``: the shares of held-out corrupted/clean real images flagged."""
 
     def __init__(self, h_clean, h_corrupted, std):
         self.h_clean, self.h_corrupted, self.std = float(h_clean), float(h_corrupted), std
@@ -163,9 +152,8 @@ class NoiseDetector(_Detector):
         return self.noise_level(images) > self.threshold
 
     def share(self, images):
-        """As for every detector, plus ``mean_level``: the mean noise level over ``std``. It
-        equals the corrupted share for a training set, and it also sees noise that a
-        generator spreads thinly over all its samples, which the flagged share misses."""
+        """Plus ``mean_level``, the mean noise level over ``std``: it also sees noise a generator
+        spreads thinly over all its samples, which the flagged share misses."""
         return {**super().share(images),
                 "mean_level": float(np.mean(self.noise_level(images)) / self.std)}
 

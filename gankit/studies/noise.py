@@ -1,21 +1,13 @@
 """Corrupted training sets for the noise-robustness study: the exact definition of "corrupted".
 
 ``make_noisy_dataset(images, kind, fraction)`` returns a copy of ``images`` with a share
-corrupted, and a bool ``mask`` saying exactly which returned images those are. Two kinds:
+corrupted, and a bool ``mask`` saying exactly which returned images those are. Kinds:
+``"gaussian"`` (a blur of ``blur_sigma`` pixels, then pixel noise of ``std``, a share of the
+value range, then a clip to the range) and ``"letters"`` (EMNIST letters in place of digits, or
+appended after them with ``mode="add"``, as the original study added 10,000 to MNIST's 60,000).
 
-- ``"gaussian"``: each chosen image is blurred (``scipy.ndimage.gaussian_filter``, ``blur_sigma``
-  pixels, borders reflected), then each pixel gets Gaussian noise of standard deviation ``std``,
-  a share of the value range (0.25 is 63.75 grey levels in uint8, 0.5 in the model range
-  [-1, 1]), then the values are clipped to the range (uint8 results rounded).
-- ``"letters"`` (or ``"emnist"``): chosen images are replaced by EMNIST letters
-  (``mode="replace"``, the size stays the same), or letters are appended after the digits
-  (``mode="add"``, as the original study added 10,000 letters to MNIST's 60,000 digits).
-
-Counts are exact: ``k = round(fraction * N)`` images corrupted in place, or for ``"add"``
-``k = round(fraction * N / (1 - fraction))`` letters appended, so that they make up
-``fraction`` of the ``N + k`` images (Python's ``round``; ``corrupted_count`` gives ``k``).
-Every other image is bit-identical and stays at its index; dtype, shape convention and range
-are the input's. ``numpy.random.default_rng(seed)`` draws a random order of the images and
+Counts are exact (``corrupted_count``); every other image is bit-identical at its index, in the
+input's dtype and range. ``numpy.random.default_rng(seed)`` draws an order of the images and
 corrupts its first ``k``, so for one seed the sets are nested: what is corrupted at a smaller
 fraction is corrupted the same way at every larger one, and a study compares like with like.
 Introduced in notebook 00.
@@ -51,8 +43,9 @@ def check_kind(kind):
 
 
 def corrupted_count(n_images, fraction, mode="replace"):
-    """The exact number ``k`` of images ``make_noisy_dataset`` corrupts among ``n_images``
-    (``mode``: ``"replace"``, also Gaussian noise's, or ``"add"``; see the module)."""
+    """The exact number ``k`` of images ``make_noisy_dataset`` corrupts among ``N = n_images``:
+    ``round(fraction * N)`` in place (``mode="replace"``, and Gaussian noise), or for ``"add"``
+    ``round(fraction * N / (1 - fraction))`` letters appended, ``fraction`` of the ``N + k``."""
     if mode not in MODES:
         raise ValueError(f"Unknown mode {mode!r}; use 'replace' (letters take the place of "
                          f"digits) or 'add' (letters are appended after the digits).")

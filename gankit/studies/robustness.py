@@ -42,21 +42,6 @@ def letters_are_standin(source):
     return "letters-standin" in str(source)
 
 
-def study_points(kinds=("gaussian", "letters"), noise_aware=(False, True), fractions=None,
-                 seeds=None):
-    """Every point of a study, in one fixed order: ``(kind, noise_aware, fraction, seed)`` tuples.
-
-    Defaults: both kinds, plain and noise-aware, the setting's fractions and seeds
-    (``gankit.settings().robustness``). Seeds come first (all of seed 0 before seed 1), so a
-    study cut short still has one complete seed.
-    """
-    study_sizes = config.settings().robustness
-    return [(noise.check_kind(kind), bool(aware), float(fraction), int(seed))
-            for seed in (study_sizes.seeds if seeds is None else seeds)
-            for kind in kinds for aware in noise_aware
-            for fraction in (study_sizes.fractions if fractions is None else fractions)]
-
-
 def sweep(kind, fractions=None, model=None, epochs=None, seeds=None, out_dir=None,
           work_dir=None, noise_aware=False, n_train=None, n_samples=None, batch_size=None,
           n_test=None, verbose=1, **noise_options):

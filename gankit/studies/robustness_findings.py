@@ -82,21 +82,17 @@ def curves(records, metric):
     for r in check_one_setting(records):
         points.setdefault((label(r), r["noise_aware"]), {}).setdefault(
             r["fraction"], []).append(value(r, metric))
-    result = {}
-    for key, by_fraction in sorted(points.items()):
-        fractions = np.array(sorted(by_fraction))
-        values = [np.array(by_fraction[f], dtype=float) for f in fractions]
-        result[key] = (fractions, np.array([v.mean() for v in values]),
-                       np.array([v.min() for v in values]), np.array([v.max() for v in values]))
-    return result
+    return {key: (np.array(sorted(by_fraction)),
+                  *(np.array([how(np.array(by_fraction[f], float)) for f in sorted(by_fraction)])
+                    for how in (np.mean, np.min, np.max)))
+            for key, by_fraction in sorted(points.items())}
 
 
 # The threshold rule: the one definition of "quality still close to the clean run".
 
 def passes(score, clean, metric, tolerance=TOLERANCE):
-    """True when ``score`` stays within a factor ``tolerance`` of the same seed's clean run
-    ``clean``: ``<= tolerance * clean`` for ``LOWER_IS_BETTER`` metrics, ``>= clean /
-    tolerance`` for ``HIGHER_IS_BETTER`` ones."""
+    """Whether ``score`` stays within a factor ``tolerance`` of the same seed's clean run:
+    ``<= tolerance * clean`` for ``LOWER_IS_BETTER`` metrics, ``>= clean / tolerance`` else."""
     return score <= tolerance * clean if metric in LOWER_IS_BETTER else score >= clean / tolerance
 
 
@@ -234,17 +230,16 @@ def threshold_summary(records, fractions, metrics=THRESHOLD_METRICS, tolerance=T
         text = (format_thresholds(results) if results else
                 f"{metric}: no complete curve yet, so no threshold.")
         by_curve = {(t["kind"], t["noise_aware"]): t for t in results}
-        for kind in sorted({kind for kind, _ in by_curve}):
-            if (kind, False) in by_curve and (kind, True) in by_curve:
-                plain, aware = by_curve[(kind, False)], by_curve[(kind, True)]
-                if "at least" in _reads(plain) and "at least" in _reads(aware):
-                    text += (f"\n{kind}: both options pass at the largest share tested, so "
-                             f"the grid cannot show how far noise-aware training moves it")
-                    continue
-                moved = (f" ({100 * (aware['mean'] - plain['mean']):+.0f} percentage points)"
-                         if "at least" not in _reads(plain) + _reads(aware) else "")
-                text += (f"\n{kind}: noise-aware training moves it from {_reads(plain)} to "
-                         f"{_reads(aware)}{moved}")
+        for kind in sorted({k for k, aware in by_curve if aware and (k, False) in by_curve}):
+            plain, aware = _reads(by_curve[(kind, False)]), _reads(by_curve[(kind, True)])
+            if "at least" in plain and "at least" in aware:
+                text += (f"\n{kind}: both options pass at the largest share tested, so the "
+                         f"grid cannot show how far noise-aware training moves it")
+                continue
+            shift = by_curve[(kind, True)]["mean"] - by_curve[(kind, False)]["mean"]
+            moved = (f" ({100 * shift:+.0f} percentage points)"
+                     if "at least" not in plain + aware else "")
+            text += f"\n{kind}: noise-aware training moves it from {plain} to {aware}{moved}"
         parts.append(text)
     if waiting:
         parts.append("No threshold yet (curve still running): " + "; ".join(waiting))
@@ -329,8 +324,8 @@ def check_claims(records, fractions, claims=ORIGINAL_CLAIMS, **rule):
                    [max(f for f in grid if f < share), min(f for f in grid if f > share)])
         result = {"kind": label(curve[0]) if curve else kind, "share": share, "saw": saw,
                   "expected": expected, "mode": mode, "read_at": read_at, "readings": [],
-                  "verdicts": {}, "missing": []}
-        result["missing"] = [f for f in sorted({0.0, *read_at}) if f not in by_fraction]
+                  "verdicts": {}, "missing": [f for f in sorted({0.0, *read_at})
+                                              if f not in by_fraction]}
         if not result["missing"]:
             clean = {"fraction": 0.0, "effect": "harmless", **dict.fromkeys(HALVES.values(),
                                                                             "harmless")}
