@@ -35,6 +35,7 @@ import keras
 
 from gankit import config, data, plotting, recipes, results, training
 from gankit.evaluation import reference_scores, score_images
+from gankit.files import replacing
 from gankit.ppca import ClassConditionalPPCA
 import bookkeeping
 import export
@@ -107,12 +108,13 @@ def write_result(kind, samples, labels, info, out_dir):
            "processor": bookkeeping.processor(), **scores,
            "score_seconds": round(time.perf_counter() - start, 1)}
     os.makedirs(out_dir, exist_ok=True)
-    with open(os.path.join(out_dir, f"{kind}.json"), "w") as f:
-        json.dump(row, f, indent=1)
+    bookkeeping.write_json(os.path.join(out_dir, f"{kind}.json"), row)
     arrays = {"images": data.to_uint8(samples[:5000])}
     if labels is not None:
         arrays["labels"] = labels[:5000]
-    np.savez_compressed(os.path.join(out_dir, f"{kind}_samples.npz"), **arrays)
+    with replacing(os.path.join(out_dir, f"{kind}_samples.npz")) as temporary:
+        with open(temporary, "wb") as f:
+            np.savez_compressed(f, **arrays)
     plt.close(plotting.plot_grid(samples[:100], ncols=10, title=f"{kind}: the first 100 samples",
                                  path=os.path.join(out_dir, f"{kind}_grid.png")))
     return row
