@@ -1,11 +1,9 @@
 """AmbientGAN training: a Keras layer that corrupts generated images as the data was corrupted.
 
-``GaussianCorruption`` blurs and adds noise to a random share of images, as
-``gankit.studies.noise.make_noisy_dataset(images, "gaussian", fraction)`` corrupts a training
-set. Set as ``gan.corruption``, it shows the discriminator generated images through the same
-corruption as the data (AmbientGAN, Bora et al. 2018), so a generator of clean digits is the one
-that matches the corrupted data best: the noise-aware option for Gaussian noise in the
-robustness study. Introduced in notebook 05.
+Set as ``gan.corruption``, ``GaussianCorruption`` shows the discriminator generated images
+corrupted as ``gankit.studies.noise`` corrupts the data (AmbientGAN, Bora et al. 2018), so a
+generator of clean digits matches the corrupted data best: the noise-aware option for Gaussian
+noise in the robustness study. Introduced in notebook 05.
 """
 
 import numpy as np
@@ -37,13 +35,10 @@ class GaussianCorruption(keras.layers.Layer):
     """Corrupt each image with probability ``fraction``: Gaussian blur, pixel noise, clip.
 
     ``make_noisy_dataset(images, "gaussian", fraction, blur_sigma=, std=)``'s process on
-    model-range images: scipy's blur kernel and border rule, noise of standard deviation
-    ``2 * std``, a clip to [-1, 1]. It differs in distribution only: each image is corrupted
-    independently (the data set corrupts exactly ``round(fraction * N)``), and the blur runs in
-    float32 (pixels differ by about 1e-7). It corrupts in inference too: it models how the data
-    were measured, it is not a regulariser. ``keras.ops`` and a ``SeedGenerator`` only: it runs
-    on every backend and a checkpoint keeps its random state. ``blur_sigma`` (pixels) and
-    ``std`` (share of the range) default to ``gankit.studies.noise``'s; 0 turns either off.
+    model-range images, in distribution: each image is corrupted independently (the data set
+    corrupts exactly ``round(fraction * N)``), the blur in float32 (1e-7 off scipy's). It
+    corrupts in inference too: it models how the data were measured, it is not a regulariser.
+    ``keras.ops`` and a ``SeedGenerator`` only: any backend, its random state checkpointed.
 
     Input and output: float32 ``(N, 28, 28, 1)`` in [-1, 1].
     """

@@ -22,10 +22,9 @@ def _check_images(real_images, generated_images):
     real = check_images(real_images, "real_images")
     generated = check_images(generated_images, "generated_images")
     if real.dtype != generated.dtype or real.shape[1:] != generated.shape[1:]:
-        raise ValueError(f"real_images ({real.dtype} {real.shape[1:]} per image) and "
-                         f"generated_images ({generated.dtype} {generated.shape[1:]} per image) "
-                         f"must share dtype and shape: convert both with gankit.data.to_uint8, "
-                         f"or both with gankit.data.to_model_range.")
+        raise ValueError(f"real_images ({real.dtype} {real.shape[1:]} per image) and generated_"
+                         f"images ({generated.dtype} {generated.shape[1:]}) must share dtype and "
+                         f"shape: convert both with gankit.data.to_uint8 or to_model_range.")
     return real, generated
 
 
@@ -68,11 +67,9 @@ def _draw(real_images, real_labels, generated_images, generated_labels, n_real, 
 
 def mix_real_and_generated(real_images, real_labels, generated_images, generated_labels,
                            total, real_fraction, seed=0):
-    """A training set of ``total`` images, a share ``real_fraction`` of them real.
-
-    Each digit c gets ``per_class_counts(total)[c]`` images, of which ``floor(real_fraction *
-    count + 0.5)`` are real and the rest generated, drawn without replacement and shuffled;
-    the same arguments and seed give the same set.
+    """A training set of ``total`` images, a share ``real_fraction`` of them real: digit c gets
+    ``per_class_counts(total)[c]`` images, ``floor(real_fraction * count + 0.5)`` of them real,
+    drawn without replacement and shuffled (the same arguments and seed, the same set).
 
     Args:
         real_images, generated_images: ``(N, ...)`` of one dtype and shape, uint8 in 0..255
@@ -129,13 +126,11 @@ def augmentation_study(generator, real_images, real_labels, test_images, test_la
                        epochs=6, verbose=0, progress_bar=True):
     """Test accuracy on real digits of classifiers trained on mixes of real and generated ones.
 
-    For each seed, a fresh network of the evaluator's architecture (``epochs`` epochs) is
-    trained on each of these sets, balanced per digit, and tested on ``test_images``:
-    ``"mixed"``, ``total`` images with a share ``f`` real for each ``f`` in ``real_fractions``;
-    ``"generated_only"``, ``total`` generated images (the classification accuracy score); with
-    ``small_real``, ``"small_real"`` real images alone and ``"topped_up"``, the same completed
-    to ``total`` with generated ones. The seed chooses the real images, the ``total`` generated
-    ones (drawn once per seed), the shuffle and the classifier's initialisation.
+    Per seed, a fresh network of the evaluator's architecture trains ``epochs`` on each set and
+    is tested on ``test_images``: ``"mixed"`` (``total`` images, a share ``f`` real for each of
+    ``real_fractions``), ``"generated_only"`` (the classification accuracy score), and with
+    ``small_real`` that many real images alone (``"small_real"``) and topped up to ``total``
+    (``"topped_up"``). The seed draws the real and generated images and initialises the net.
 
     Args:
         generator: a conditional ``GAN``, a fitted ``ClassConditionalPPCA``, or a function
@@ -146,9 +141,8 @@ def augmentation_study(generator, real_images, real_labels, test_images, test_la
         verbose: Keras's per-epoch output of each classifier; progress_bar: one over them all.
 
     Returns:
-        list of dicts, one per configuration and seed, in the order above: ``setting`` (a key
-        of ``SETTING_NAMES``), ``real_fraction`` (float, share of real images), ``n_real``,
-        ``n_generated``, ``seed``, ``epochs`` and ``test_accuracy`` (float in [0, 1]).
+        one dict per set and seed, in the order above: ``setting`` (a key of ``SETTING_NAMES``),
+        ``real_fraction``, ``n_real``, ``n_generated``, ``seed``, ``epochs``, ``test_accuracy``.
     """
     make = _generator_function(generator)
     real = prepare_images(real_images)

@@ -1,10 +1,8 @@
 """How much of the corruption a generator copies, and cleaning a training set of letters.
 
-``fit_letter_detector`` (a digit-versus-letter regression on the evaluator's features) and
-``fit_noise_detector`` (a calibrated noise level) measure the share of samples that are letters
-or noisy, corrected for their error rates on held-out real images. ``clean_with_evaluator`` is
-the letters' noise-aware option: drop what the evaluator does not call a digit.
-Introduced in notebook 05.
+The detectors measure the share of samples that are letters or noisy, corrected for their
+error rates on held-out real images; ``clean_with_evaluator`` is the letters' noise-aware
+option. Introduced in notebook 05.
 """
 
 import math
@@ -27,14 +25,12 @@ def clean_with_evaluator(images, mask=None, threshold=CLEAN_THRESHOLD, evaluator
     ``gankit.evaluation.recognisable_fraction``). A letter that looks like a digit (o, l, s)
     is kept and an untidy digit dropped; ``mask`` (``make_noisy_dataset``'s) counts both.
 
-    Args:
-        images: uint8 ``(N, 28, 28)`` or model range ``(N, 28, 28[, 1])``; mask: bool ``(N,)``.
+    Args: images uint8 ``(N, 28, 28)`` or model range ``(N, 28, 28[, 1])``; mask bool ``(N,)``.
 
     Returns:
-        ``(kept_images, keep, report)``: the kept images (same convention as ``images``), the
-        bool ``(N,)`` keep mask, and a dict of counts: ``n_images``, ``n_kept``, ``n_dropped``
-        and, with ``mask``, ``letters``, ``letters_kept``, ``digits_dropped`` and the rates
-        ``letter_keep_rate``, ``digit_drop_rate``.
+        ``(kept_images, keep, report)``: the kept images (as ``images``), the bool ``(N,)`` mask
+        and counts: ``n_images``, ``n_kept``, ``n_dropped`` and, with ``mask``, ``letters``,
+        ``letters_kept``, ``digits_dropped``, ``letter_keep_rate``, ``digit_drop_rate``.
     """
     if not 0 < threshold <= 1:
         raise ValueError(f"threshold must be in (0, 1], got {threshold}; 0.9 is the default.")
@@ -94,12 +90,10 @@ class LetterDetector(_Detector):
 
 def fit_letter_detector(digits, letters, test_digits, test_letters, evaluator=None, source="",
                         max_blur=2.0, seed=0):
-    """Fit a ``LetterDetector`` on real ``digits`` and ``letters`` (uint8 or model range);
-    measure its ``tpr`` and ``fpr`` on held-out ones. ``source`` says where the letters came
-    from. Features, not pixels: the evaluator's penultimate layer already describes strokes.
-    Generated digits are smoother than real ones, and a detector fitted on sharp images takes
-    blur for a letter, so every image is also added blurred (sigma uniform in [0,
-    ``max_blur``], seeded by ``seed``): shape is left as the only difference."""
+    """Fit a ``LetterDetector`` on real ``digits`` and ``letters`` (uint8 or model range) and
+    measure it on held-out ones. Generated digits are smoother than real ones, and a detector
+    fitted on sharp images takes blur for a letter: every image is also added blurred (sigma
+    uniform in [0, ``max_blur``]), which leaves shape as the only difference."""
     if evaluator is None:
         evaluator = load_evaluator()
     rng = np.random.default_rng(seed)
@@ -123,21 +117,17 @@ def fit_letter_detector(digits, letters, test_digits, test_letters, evaluator=No
 
 
 def high_frequency_energy(images, sigma=1.0):
-    """Per-image median of ``|x - gaussian_filter(x, sigma)|`` in the model range: float64 ``(N,)``.
-
-    The median reads the background, where pixel noise shows and a clean digit is flat; the
-    stroke edges do not move it (a standard deviation, dominated by them, flagged 7% of clean
-    digits as noisy; the median flags none).
-    """
+    """Per-image median of ``|x - gaussian_filter(x, sigma)|`` in the model range: float64
+    ``(N,)``. The median reads the background, where noise shows and a clean digit is flat (a
+    standard deviation, moved by the stroke edges, flagged 7% of clean digits as noisy)."""
     x = prepare_images(images)[..., 0].astype("float64")
     residual = x - ndimage.gaussian_filter(x, sigma=(0, sigma, sigma), mode="reflect")
     return np.median(np.abs(residual).reshape(len(x), -1), axis=1)
 
 
 class NoiseDetector(_Detector):
-    """Per-image noise level, calibrated: clean real images read 0, corrupted ones ``std``
-    (linear in the high-frequency energy between their medians); contaminated above ``std / 2``.
-    ``tpr``/``fpr``: the shares of held-out corrupted/clean real images flagged."""
+    """Per-image noise level, linear in the high-frequency energy: clean real images read 0,
+    corrupted ones ``std``; above ``std / 2`` an image counts as contaminated."""
 
     def __init__(self, h_clean, h_corrupted, std):
         self.h_clean, self.h_corrupted, self.std = float(h_clean), float(h_corrupted), std

@@ -62,9 +62,7 @@ def make_noisy_dataset(images, kind, fraction, *, seed=0, **options):
     Args:
         images: uint8 ``(N, 28, 28[, 1])`` in 0..255, or float ``(N, 28, 28[, 1])`` in [-1, 1].
         kind: ``"gaussian"`` or ``"letters"`` (``"emnist"`` means the same).
-        fraction: share of corrupted images in the returned set, in [0, 1] (``[0, 1)`` for
-            ``mode="add"``, where 1 would need infinitely many letters).
-        seed: seed of ``numpy.random.default_rng``; the same seed gives the same result.
+        fraction: corrupted share of the returned set, in [0, 1] (``[0, 1)`` for ``"add"``).
         **options: for ``"gaussian"``, ``blur_sigma`` (pixels, default 1.0) and ``std``
             (share of the value range, default 0.25), 0 turning either off; for
             ``"letters"``, ``mode`` (``"replace"`` or ``"add"``) and ``letters``, images
@@ -72,15 +70,11 @@ def make_noisy_dataset(images, kind, fraction, *, seed=0, **options):
             ``gankit.data.load_emnist_letters("train")``, loaded only when ``k > 0``).
 
     Returns:
-        ``(noisy, mask)``: ``noisy`` like ``images`` with ``N`` images (``N + k`` for
-        ``mode="add"``, letters last); ``mask`` bool ``(len(noisy),)``, True exactly at the
-        ``k`` corrupted images. Labels are not touched: for ``mode="add"`` extend them
-        yourself, e.g. ``np.concatenate([labels, np.full(k, -1)])`` labels the letters -1.
-
-    Raises:
-        ValueError: for a fraction outside [0, 1], an unknown kind, mode or option, a negative
-            ``blur_sigma``/``std``, images or letters of the wrong shape, dtype or range, or
-            too few letters.
+        ``(noisy, mask)``: ``noisy`` like ``images``, ``N`` images (``N + k`` for ``"add"``,
+        letters last); ``mask`` bool ``(len(noisy),)``, True at the ``k`` corrupted images.
+        Labels are untouched: ``np.concatenate([labels, np.full(k, -1)])`` labels added letters.
+        Bad input (a share, kind, mode, option, sigma, image or too few letters) is a
+        ``ValueError`` that names it.
     """
     images = check_images(images, "images", allow_empty=True)
     had_channel = images.ndim == 4

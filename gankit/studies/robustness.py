@@ -1,12 +1,10 @@
 """Running the noise-robustness study: train GANs on corrupted MNIST, record their scores.
 
-``sweep("gaussian", (0, 0.1, 0.3))`` trains one GAN per (kind, fraction, seed) on a corrupted
-MNIST subset (``gankit.studies.noise``) and records the evaluator's scores of its samples and
-their ``contamination``: the share ``gankit.studies.detectors`` calls letters or noisy, to set
-beside ``train_share``, the corrupted share it was trained on. Each point is a JSON record (and
-100 samples), written atomically and named by a hash of its settings: a sweep run again skips
-finished points and resumes an interrupted one. ``load_results`` reads them back;
-``gankit.studies.robustness_findings`` says what they show. Introduced in notebook 05.
+``sweep("gaussian", (0, 0.1, 0.3))`` trains a GAN per (kind, fraction, seed) on a corrupted
+subset and records the scores of its samples and their ``contamination`` (the share of letters
+or noisy images, beside ``train_share``). Each point is a JSON record and 100 samples, written
+atomically and named by a hash of its settings: a sweep run again skips finished points and
+resumes an interrupted one. ``robustness_findings`` reads them. Introduced in notebook 05.
 """
 
 import hashlib
@@ -45,18 +43,16 @@ def letters_are_standin(source):
 def sweep(kind, fractions=None, model=None, epochs=None, seeds=None, out_dir=None,
           work_dir=None, noise_aware=False, n_train=None, n_samples=None, batch_size=None,
           n_test=None, verbose=1, **noise_options):
-    """Train and score one GAN per (fraction, seed); skip points finished earlier. Returns the
-    records, one per point, finished earlier or now.
+    """Train and score one GAN per (fraction, seed), skipping finished points: their records.
 
     Args:
         kind: ``"gaussian"`` or ``"letters"`` (``gankit.studies.noise``).
         fractions, model (``"vanilla"`` or ``"dcgan"``), epochs, seeds, batch_size: default
             ``gankit.settings().robustness``'s; n_train, n_samples, n_test:
             ``gankit.settings()``'s. The seed picks the subset, the corruption and the weights.
-        out_dir: where records go (default ``default_out_dir()``); work_dir: where each point
-            trains (default ``out_dir``; its checkpoint goes once the record is written).
-        noise_aware: train with the kind's noise-aware option (the AmbientGAN layer, or
-            cleaning with the evaluator).
+        out_dir: the records' folder (default ``default_out_dir()``); work_dir: where points
+            train (default ``out_dir``), their checkpoints removed once recorded.
+        noise_aware: train with the AmbientGAN layer (Gaussian) or cleaned data (letters).
         verbose: 0 silent, 1 a progress bar and a line per point, 2 also Keras's per epoch.
         **noise_options: ``make_noisy_dataset``'s (``blur_sigma``, ``std``; ``mode``), written
             into each record with their defaults.
@@ -117,8 +113,7 @@ def _check_options(kind, options):
 
 
 def _point_name(point, common):
-    text = json.dumps({**point, **common}, sort_keys=True)
-    digest = hashlib.sha1(text.encode()).hexdigest()[:8]
+    digest = hashlib.sha1(json.dumps({**point, **common}, sort_keys=True).encode()).hexdigest()[:8]
     aware = "aware" if common["noise_aware"] else "plain"
     return (f"{point['kind']}_{aware}_f{point['fraction'] * 100:05.1f}_s{point['seed']}"
             f"_{digest}")
@@ -246,8 +241,8 @@ def _read_record(path):
 
 
 def load_results(out_dir=None):
-    """All finished records in ``out_dir`` (default ``default_out_dir()``), sorted by kind,
-    noise-aware flag, fraction and seed. Unreadable files are skipped with a warning."""
+    """The finished records in ``out_dir`` (default ``default_out_dir()``), sorted by kind,
+    option, fraction and seed; an unreadable file is skipped with a warning."""
     out_dir = Path(out_dir) if out_dir is not None else default_out_dir()
     if not out_dir.is_dir():
         raise FileNotFoundError(f"No results folder {out_dir}; run sweep(..., out_dir=) first.")

@@ -1,8 +1,6 @@
-"""What a robustness study's records say: tables, the threshold rule, how far the study is,
-the original study's claims read on the measured curves, and the figures.
-
-Every function takes records of ``gankit.studies.robustness`` (``sweep``, ``load_results``); a
-curve still running gives no threshold and no verdict. Introduced in notebook 05.
+"""What a robustness study's records (``gankit.studies.robustness``) say: tables, the
+threshold rule, how far the study is, the original study's claims, and the figures. A curve
+still running gives no threshold and no verdict. Introduced in notebook 05.
 """
 
 import pathlib
@@ -46,7 +44,7 @@ def value(record, metric):
 
 
 def table(records, columns=COLUMNS):
-    """Records as rows: ``list`` of dicts with kind, noise_aware, fraction, seed and ``columns``."""
+    """Records as rows: dicts of kind, noise_aware, fraction, seed and ``columns``."""
     return [{"kind": label(r), "noise_aware": r["noise_aware"], "fraction": r["fraction"],
              "seed": r["seed"], **{c: value(r, c) for c in columns}} for r in records]
 
@@ -76,8 +74,7 @@ def check_one_setting(records):
 
 
 def curves(records, metric):
-    """``{(kind, noise_aware): (fractions, mean, low, high)}``: ``metric`` against the fraction,
-    mean and range over seeds (float arrays)."""
+    """``{(kind, noise_aware): (fractions, mean, low, high)}`` of ``metric`` over the seeds."""
     points = {}
     for r in check_one_setting(records):
         points.setdefault((label(r), r["noise_aware"]), {}).setdefault(
@@ -87,8 +84,6 @@ def curves(records, metric):
                     for how in (np.mean, np.min, np.max)))
             for key, by_fraction in sorted(points.items())}
 
-
-# The threshold rule: the one definition of "quality still close to the clean run".
 
 def passes(score, clean, metric, tolerance=TOLERANCE):
     """Whether ``score`` stays within a factor ``tolerance`` of the same seed's clean run:
@@ -108,11 +103,10 @@ def seed_threshold(by_fraction, metric, tolerance=TOLERANCE):
 
 
 def threshold(records, metric="frechet_distance", tolerance=TOLERANCE):
-    """The largest corrupted share at which quality stays close to the clean run
-    (``seed_threshold``), per kind, training option and seed, each seed read on the fractions
-    it has. Returns one dict per (kind, noise_aware): ``per_seed`` ({seed: threshold}),
-    ``mean``, ``std``, ``min``, ``max``, ``largest_tested`` (a threshold there only says "at
-    least this much"), ``metric`` and ``tolerance``."""
+    """The largest share at which quality stays close to the clean run (``seed_threshold``),
+    per kind, option and seed: one dict per (kind, noise_aware) with ``per_seed``, ``mean``,
+    ``std``, ``min``, ``max``, ``largest_tested`` (a threshold there says "at least this"),
+    ``metric`` and ``tolerance``."""
     if metric not in HIGHER_IS_BETTER + LOWER_IS_BETTER:
         raise ValueError(f"threshold reads quality scores: use one of "
                          f"{HIGHER_IS_BETTER + LOWER_IS_BETTER}, got {metric!r}.")
@@ -155,14 +149,10 @@ def format_thresholds(results):
 
 
 def study_status(records, fractions, kinds=("gaussian", "letters"), noise_aware=(False, True)):
-    """Which of a study's points are there, per curve (kind and training option).
-
-    Returns:
-        ``{(kind, noise_aware): dict}``: ``name`` (e.g. ``"letters stand-in, plain"``),
-        ``seed`` (the first; None without records), ``fractions`` (the first seed's),
-        ``missing`` (of the grid ``fractions``), ``complete``, and ``spread`` (``{seed:
-        fractions}`` of the other seeds).
-    """
+    """Which of a study's points are there: ``{(kind, noise_aware): dict}`` with ``name``
+    (e.g. ``"letters stand-in, plain"``), ``seed`` (the first; None without records), its
+    ``fractions``, the grid's ``missing`` ones, ``complete``, and ``spread`` (``{seed:
+    fractions}`` of the other seeds)."""
     grid = sorted(float(f) for f in fractions)
     kinds = tuple(kinds) + tuple(sorted({r["kind"] for r in records} - set(kinds)))
     status = {}
@@ -201,9 +191,8 @@ def format_status(status):
 
 
 def finished_curves(records, fractions):
-    """The records a threshold may be read from: those of the curves whose first seed has
-    every fraction of the grid (a curve in progress would give a threshold of its shares so
-    far)."""
+    """The records of the curves whose first seed has every fraction of the grid: a curve in
+    progress would give a threshold of its shares so far."""
     status = study_status(records, fractions)
     return [r for r in records if status[(r["kind"], r["noise_aware"])]["complete"]]
 
@@ -264,11 +253,8 @@ def point_effect(clean, point, tolerance=TOLERANCE, artefact_share=0.01, obvious
     ``"obvious"`` when the Fréchet distance or the recognisable fraction fails ``passes``, or
     the excess contamination (over the clean run's) reaches ``obvious_share``; ``"artefacts"``
     when it reaches ``artefact_share`` (one corrupted sample more in 100); else ``"harmless"``.
-
-    Returns:
-        dict: ``fraction``, ``fd_ratio``, ``recognisable_ratio``, ``contamination``,
-        ``clean_contamination``, ``excess``, ``train_share``, ``effect``, and each half of the
-        rule alone: ``by_scores`` and ``by_contamination``.
+    Returns a dict of the numbers (``fd_ratio``, ``excess``, ...), the ``effect``, and each half
+    of the rule alone: ``by_scores`` and ``by_contamination``.
     """
     fd_ratio = value(point, "frechet_distance") / value(clean, "frechet_distance")
     recognisable_ratio = (value(point, "recognisable_fraction")
@@ -301,13 +287,11 @@ HALVES = {"scores": "by_scores", "contamination": "by_contamination"}
 
 
 def check_claims(records, fractions, claims=ORIGINAL_CLAIMS, **rule):
-    """Each of the original study's judgements on the plain-training curves (first seed),
-    read twice: by the scores (did the digits get worse?) and by the contamination (is the
-    corruption copied?), two questions with a verdict each. A claim of no effect holds when
-    the reading is harmless; a claim of an effect when it is that effect or stronger. A share
-    off the grid is read at the grid shares on either side, the effect assumed not to shrink
-    as the share grows: it holds when the lower one shows it, fails when the upper one does
-    not, and is "not decided by the grid" otherwise. ``rule``: ``point_effect``'s options.
+    """Each of the original study's judgements on the plain curves (first seed), with a verdict
+    by the scores (did the digits get worse?) and one by the contamination (is it copied?). A
+    claim holds when the reading is that effect (or, ``"at least"``, a stronger one). A share
+    off the grid is read on either side, the effect assumed not to shrink as the share grows:
+    "not decided by the grid" when the two disagree. ``rule``: ``point_effect``'s options.
 
     Returns:
         one dict per claim: ``kind`` (as ``label`` writes it), ``share``, ``saw``,
@@ -384,8 +368,6 @@ def compare_records(records, reference, metrics=("frechet_distance", "recognisab
     return rows
 
 
-# Figures.
-
 CURVES = ("frechet_distance", "classifier_score", "recognisable_fraction", "covered",
           "contamination", "noise_level")
 TITLES = {"covered": "classes covered", "contamination": "contamination (corrected share)",
@@ -419,9 +401,8 @@ def plot_curves(records, metrics=CURVES, ncols=3, path=None):
 
 
 def plot_contamination(records, path=None):
-    """Contaminated share of the samples against ``train_share`` (after cleaning, for the
-    noise-aware letter runs), a marker per point (open: noise-aware), the diagonal "reproduced
-    at the training share". Returns a ``Figure``; ``path`` also saves it."""
+    """Contaminated share of the samples against ``train_share``, a marker per point (open:
+    noise-aware) beside the diagonal. Returns a ``Figure``; ``path`` also saves it."""
     fig = plotting.new_figure(figsize=(5.0, 4.2), layout="constrained")
     ax = fig.subplots()
     groups = {}
