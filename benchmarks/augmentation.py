@@ -25,6 +25,7 @@ import keras
 
 from gankit import config, data, recipes, results, training
 from gankit.studies import augmentation as augmentation_study
+import bookkeeping
 from quality import default_out, default_runs, device_name
 
 
@@ -64,7 +65,8 @@ def main():
         return
     if args.quick:
         os.environ["GANKIT_QUICK"] = "1"
-    settings, study = config.settings(), augmentation_study.sizes()
+    settings = config.settings()
+    study = settings.augmentation
     out = args.out or default_out(settings.name)
     runs = args.runs or default_runs(settings.name)
     result_path = os.path.join(out, "augmentation.json")
@@ -87,7 +89,7 @@ def main():
     study_seconds = time.perf_counter() - start
 
     os.makedirs(out, exist_ok=True)
-    result = {"settings": {"setting": settings.name, "quick": settings.quick, "total": total,
+    result = {"settings": {"setting": settings.name, "quick": settings.name == "quick", "total": total,
                            "small_real": small_real,
                            "real_fractions": args.fractions, "seeds": seeds,
                            "classifier_epochs": epochs, "gan_epochs": gan_epochs,
@@ -96,7 +98,7 @@ def main():
               "machine": platform.machine(), "gan_seconds": round(gan_seconds, 1),
               "study_seconds": round(study_seconds, 1), "records": records,
               "summary": augmentation_study.summarise_study(records)}
-    results.write_json(result_path, result)
+    bookkeeping.write_json(result_path, result)
     plot_path = os.path.join(out, "augmentation.png")
     augmentation_study.plot_study(
         records, path=plot_path,

@@ -25,6 +25,7 @@ import keras
 
 from gankit import config, data, recipes, results, training
 from gankit.evaluation.scores import score_images
+import bookkeeping
 
 PATH = results.FOLDER / "dcgan_ladder.json"
 HALF = {"generator": {"filters": (128, 64, 32), "kernel_size": 5},
@@ -82,7 +83,7 @@ def run_rung(name, seed, seconds, images, n_samples):
             # the 1-minute load average before and after: far above the core count, other work
             # shared the CPU and the rung got less than its budget
             "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
-            "cpu_count": os.cpu_count(), "processor": config.processor(),
+            "cpu_count": os.cpu_count(), "processor": bookkeeping.processor(),
             "n_samples": n_samples, "score_seconds": round(time.perf_counter() - score_start, 1),
             **{k: scores[k] for k in ("classifier_score", "frechet_distance",
                                       "recognisable_fraction", "covered")}}
@@ -139,15 +140,15 @@ def main(argv=None):
         for seed in args.seeds:
             for name in args.rungs:
                 if any(key(r) == (name, seed, args.seconds, keras.backend.backend(), len(images))
-                       for r in results.read_rows(out)):
+                       for r in bookkeeping.read_rows(out)):
                     print(f"{name}, seed {seed}: finished earlier")
                     continue
                 row = run_rung(name, seed, args.seconds, images, settings.n_samples)
-                results.save_row(out, row, key)
+                bookkeeping.save_row(out, row, key)
                 print(json.dumps({k: row[k] for k in ("rung", "seed", "epochs",
                                                       "classifier_score", "frechet_distance",
                                                       "recognisable_fraction")}), flush=True)
-    print(format_table(results.read_rows(out)))
+    print(format_table(bookkeeping.read_rows(out)))
     return 0
 
 

@@ -23,6 +23,7 @@ import nbformat
 from nbclient import NotebookClient
 
 from gankit import config, results
+import bookkeeping
 
 ROOT = Path(__file__).resolve().parents[1]
 PATH = results.FOLDER / "notebook_times.json"
@@ -87,11 +88,11 @@ def main(argv=None):
                    "slowest_cells": {k: round(v, 1) for k, v in slowest.items()},
                    "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
                    "cpu_count": os.cpu_count(), "machine": platform.machine(),
-                   "processor": config.processor()}
-            results.save_row(out, row, key=lambda r: (r["notebook"], r["setting"], r["backend"]),
+                   "processor": bookkeeping.processor()}
+            bookkeeping.save_row(out, row, key=lambda r: (r["notebook"], r["setting"], r["backend"]),
                              sort=True)
             print(f"{path.stem}: {total / 60:.1f} min ({row['setting']}, {row['backend']})")
-    for r in results.read_rows(out):
+    for r in bookkeeping.read_rows(out):
         print(f"{r['notebook']:22} {r['setting']:7} {r['backend']:11} {r['seconds'] / 60:6.1f} min"
               f"  load {r['load_average']}")
 

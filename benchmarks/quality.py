@@ -19,7 +19,7 @@ samples; conditional models draw digit ``i % 10`` in column ``i``). GANs train t
 same epochs loads the trained model instead of training again, and an interrupted run resumes.
 
 ``--export`` (full setting only) also writes the trained generator, rounded to float16, and its
-provenance record to ``gankit/weights/`` (``gankit.pretrained.export``): the generator that
+provenance record to ``gankit/weights/`` (``benchmarks/export.py``): the generator that
 ``gankit.pretrained.load_generator`` returns.
 """
 
@@ -33,9 +33,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 import keras
 
-from gankit import config, data, plotting, pretrained, recipes, results, training
+from gankit import config, data, plotting, recipes, results, training
 from gankit.evaluation.scores import reference_scores, score_images
+from gankit.files import replacing
 from gankit.ppca import ClassConditionalPPCA
+import bookkeeping
+import export
 
 GANS = ("vanilla", "dcgan", "ccgan")
 COLUMNS = ("classifier_score", "frechet_distance", "recognisable_fraction", "covered",
@@ -102,15 +105,16 @@ def write_result(kind, samples, labels, info, out_dir):
     scores = score_images(samples, labels=labels)
     row = {"model": kind, **info, "n_samples": len(samples), "backend": keras.backend.backend(),
            "device": device_name(), "machine": platform.machine(),
-           "processor": config.processor(), **scores,
+           "processor": bookkeeping.processor(), **scores,
            "score_seconds": round(time.perf_counter() - start, 1)}
     os.makedirs(out_dir, exist_ok=True)
-    with open(os.path.join(out_dir, f"{kind}.json"), "w") as f:
-        json.dump(row, f, indent=1)
+    bookkeeping.write_json(os.path.join(out_dir, f"{kind}.json"), row)
     arrays = {"images": data.to_uint8(samples[:5000])}
     if labels is not None:
         arrays["labels"] = labels[:5000]
-    np.savez_compressed(os.path.join(out_dir, f"{kind}_samples.npz"), **arrays)
+    with replacing(os.path.join(out_dir, f"{kind}_samples.npz")) as temporary:
+        with open(temporary, "wb") as f:
+            np.savez_compressed(f, **arrays)
     plt.close(plotting.plot_grid(samples[:100], ncols=10, title=f"{kind}: the first 100 samples",
                                  path=os.path.join(out_dir, f"{kind}_grid.png")))
     return row
@@ -190,7 +194,7 @@ def main():
             epochs = args.epochs or settings.epochs[kind]
             gan, samples, labels, info = run_gan(kind, epochs, settings, runs, args.seed)
             if args.export:
-                shipped = pretrained.export(gan, kind, {
+                shipped = export.export(gan, kind, {
                     **info, "backend": keras.backend.backend(), "device": device_name(),
                     "keras": keras.__version__, "command": f"GANKIT_SETTING=full KERAS_BACKEND="
                     f"{keras.backend.backend()} python benchmarks/quality.py --models {kind} "

@@ -29,6 +29,7 @@ import keras
 
 from gankit import config, data, recipes, results, training
 from gankit.evaluation.scores import score_images
+import bookkeeping
 
 HALF = {"generator": {"filters": (128, 64, 32), "kernel_size": 5},
         "discriminator": {"filters": (32, 64), "kernel_size": 5, "dropout": 0.3}}
@@ -149,7 +150,7 @@ def run_lever(model, name, epochs, settings, runs_dir, seed=0):
             # the 1-minute load average before and after training: far above the core count,
             # other work shared the CPU and images_per_second is not the lever's own speed
             "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
-            "cpu_count": os.cpu_count(), "processor": config.processor(),
+            "cpu_count": os.cpu_count(), "processor": bookkeeping.processor(),
             "n_samples": n, "score_seconds": round(time.perf_counter() - start, 1),
             **{k: scores[k] for k in keep if k in scores},
             # the share of images whose digit is their cluster's most common one (the labels
@@ -195,14 +196,14 @@ def main(argv=None):
         for name in args.levers:
             key = lambda r: (r["model"], r["lever"], r["epochs"], r["backend"], r["n_train"])
             if any(key(r) == (args.model, name, args.epochs, keras.backend.backend(),
-                              settings.n_train) for r in results.read_rows(out)):
+                              settings.n_train) for r in bookkeeping.read_rows(out)):
                 print(f"{name}: finished earlier")
                 continue
             row = run_lever(args.model, name, args.epochs, settings, args.runs)
-            results.save_row(out, row, key)
+            bookkeeping.save_row(out, row, key)
             print(json.dumps({k: row[k] for k in ("lever", "images_per_second",
                                                   "classifier_score", "frechet_distance")}))
-    print(format_table(results.read_rows(out)))
+    print(format_table(bookkeeping.read_rows(out)))
     return 0
 
 

@@ -6,7 +6,7 @@
 A point's training cost depends on two things only: its number of steps (epochs x the batches
 of its training set, which cleaning shrinks) and whether the AmbientGAN layer corrupts the
 generated images (Gaussian noise-aware points). So this times training steps of the study's
-GAN (``robustness.sizes("full")``: model, batch size) on MNIST digits, plain and with the
+GAN (``gankit.settings("full").robustness``: model, batch size) on MNIST digits, plain and with the
 layer, after a warm-up epoch that compiles the step, and prices every point that the shipped
 records hold (``gankit/results/robustness/``, grid and spread points) at its own steps. The
 records' own ``train_seconds`` are printed beside it: they include whatever else shared the CPU
@@ -23,6 +23,7 @@ import keras
 
 from gankit import callbacks, config, data, recipes, results
 from gankit.studies import ambient, robustness
+import bookkeeping
 
 PATH = results.FOLDER / "robustness_cost.json"
 STEPS = 300  # timed steps per epoch: enough for a stable mean, about 10 s each
@@ -79,7 +80,7 @@ def main(argv=None):
     if args.table:
         print(summary(json.loads(open(args.out).read())))
         return
-    study = robustness.sizes("full")
+    study = config.settings("full").robustness
     records = robustness.load_results(args.results or results.path("robustness"))
     load_before = os.getloadavg()[0]
     corruption = ambient.GaussianCorruption(0.3, seed=0)
@@ -89,7 +90,7 @@ def main(argv=None):
                    "model": study.model, "batch_size": study.batch_size,
                    "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
                    "seconds_per_step": per_step, "points": price(records, per_step)}
-    results.write_json(args.out, measurement)
+    bookkeeping.write_json(args.out, measurement)
     print(config.describe())
     print(summary(measurement))
 

@@ -36,6 +36,7 @@ import numpy as np
 import keras
 
 from gankit import callbacks, config, recipes, results, training
+import bookkeeping
 from quality import device_name
 
 PATH = results.FOLDER / "train_speed.json"
@@ -58,7 +59,7 @@ class EpochTimes(callbacks.EpochTimer):
 def save_row(row, path=PATH):
     """Put ``row`` into the rows file, replacing the row of the same backend, device, model and
     batch size."""
-    results.save_row(path, row, key=lambda r: (r["backend"], r["device"], r["model"],
+    bookkeeping.save_row(path, row, key=lambda r: (r["backend"], r["device"], r["model"],
                                               r["batch_size"]))
 
 
@@ -162,14 +163,14 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.table:
         path = Path(args.out)
-        print(format_table(results.read_rows(path)) if path.is_file() else
+        print(format_table(bookkeeping.read_rows(path)) if path.is_file() else
               f"No rows yet in {path}: run python benchmarks/train_speed.py first.")
         return
     if args.epochs < 2:
         parser.error("--epochs must be at least 2 (the first one is warm-up).")
     x = np.random.default_rng(0).uniform(-1, 1, (args.images, 28, 28, 1)).astype("float32")
     print(f"backend {keras.backend.backend()}, device {device_name()}, "
-          f"{config.processor()}, {args.images:,} images")
+          f"{bookkeeping.processor()}, {args.images:,} images")
     print(f"| model | batch | s per epoch (median of {args.epochs - 1}) | images per s |")
     print("|---|---|---|---|")
     if "tutorial" in args.models and keras.backend.backend() != "tensorflow":
@@ -197,7 +198,7 @@ def main(argv=None):
                "images_per_second": round(args.images / seconds),
                "epoch_seconds": [round(t, 2) for t in times],
                "keras": keras.__version__, "cpu_count": os.cpu_count(),
-               "processor": config.processor(),
+               "processor": bookkeeping.processor(),
                "load_average": loads}
         speed[kind] = row["images_per_second"], fastest_speed(row)
         print(f"| {kind} | {batch_size} | {seconds:.2f} | {speed[kind][0]:,} |", flush=True)

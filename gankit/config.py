@@ -1,47 +1,33 @@
-"""The three settings (quick, laptop, full) and the run sizes every notebook and command reads.
+"""The three settings (quick, laptop, full): every size a notebook, study or command reads.
 
-One switch, the environment variable ``GANKIT_SETTING``, chooses the setting:
-
-- ``quick``: a small subset and a few steps, through exactly the same code, so that CI runs every
-  notebook top to bottom in minutes (the digits are blobs). ``GANKIT_QUICK=1`` means the same.
-- ``laptop``: all 60,000 training images and recipes sized so that each training notebook trains
-  in about 10 minutes on a 2-core CPU and draws digits you read at a glance.
-- ``full``: the epochs that reproduce the kit's published results (an hour or more on a CPU).
-
-With neither variable set, gankit chooses ``full`` when Keras sees a GPU and ``laptop``
-otherwise, and ``describe()`` says which and why. Notebooks never hard-code sizes; they read them
-from ``settings()``. The studies keep their own sizes per setting (``gankit.studies``).
-Introduced in notebook 00.
+``GANKIT_SETTING`` chooses one (``GANKIT_QUICK=1`` means ``quick``); unset, gankit chooses
+``full`` when Keras sees a GPU and ``laptop`` otherwise, and ``describe()`` says which and why.
+Notebooks never hard-code sizes: they read ``settings()``. Introduced in notebook 00.
 """
 
 import dataclasses
 import os
-import platform
 
-SETTING_ENV = "GANKIT_SETTING"
-QUICK_ENV = "GANKIT_QUICK"
-RUNS_ENV = "GANKIT_RUNS_DIR"
+SETTING_ENV, QUICK_ENV, RUNS_ENV = "GANKIT_SETTING", "GANKIT_QUICK", "GANKIT_RUNS_DIR"
 SETTINGS = ("quick", "laptop", "full")
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("", "0", "false", "no", "off")
 
 
+# The noise-robustness study (notebook 05): corrupted shares of the training set, the seeds of
+# every point, seeds run only around each threshold (benchmarks/robustness.py), the GAN.
+RobustnessSizes = dataclasses.make_dataclass("RobustnessSizes", [
+    "fractions", "seeds", "spread_seeds", "epochs", "model", "batch_size"], frozen=True)
+# The augmentation study (notebook 03): images per training set, the small real set, seeds.
+AugmentationSizes = dataclasses.make_dataclass("AugmentationSizes", [
+    "total", "small_real", "seeds", "classifier_epochs"], frozen=True)
+
+
 @dataclasses.dataclass(frozen=True)
 class Settings:
-    """Sizes for one setting. Read them with ``gankit.settings()``.
-
-    Attributes:
-        name: ``"quick"``, ``"laptop"`` or ``"full"``.
-        n_train: training images to use (60,000 is all of MNIST).
-        n_test: test images to use for scores (10,000 is all of MNIST).
-        batch_size: GAN training batch size per model name (``"vanilla"``, ``"dcgan"``,
-            ``"ccgan"``): the convolutional GANs learn more per second at batch 64 on a CPU
-            (``benchmarks/recipe_levers.py``).
-        epochs: training epochs per model name.
-        sample_every: epochs between two sample grids.
-        n_samples: generated images to score or save.
-        ppca_components: numbers of PPCA components to compare (notebook 04).
-    """
+    """Sizes for one setting: ``n_train`` / ``n_test`` MNIST images, GAN ``batch_size`` and
+    ``epochs`` per recipe name, ``sample_every`` epochs a grid, ``n_samples`` to score,
+    ``ppca_components`` (notebook 04), and the studies' ``robustness`` and ``augmentation``."""
 
     name: str
     n_train: int
@@ -51,46 +37,46 @@ class Settings:
     sample_every: int
     n_samples: int
     ppca_components: tuple
-
-    @property
-    def quick(self):
-        """True in the quick setting (CI smoke runs)."""
-        return self.name == "quick"
+    robustness: RobustnessSizes
+    augmentation: AugmentationSizes
 
 
 FULL = Settings(
-    name="full",
-    n_train=60_000,
-    n_test=10_000,
+    name="full", n_train=60_000, n_test=10_000,  # batch 64: benchmarks/recipe_levers.py
     batch_size={"vanilla": 256, "dcgan_plain": 256, "dcgan": 64, "ccgan": 64},
     epochs={"vanilla": 100, "dcgan_plain": 24, "dcgan": 24, "ccgan": 18},
-    sample_every=5,
-    n_samples=10_000,
-    ppca_components=(1, 8, 16, 32, 64, 128, 256),
-)
+    sample_every=5, n_samples=10_000, ppca_components=(1, 8, 16, 32, 64, 128, 256),
+    # 28 GANs on JAX (7 fractions x 2 kinds x plain/noise-aware) plus seed 1 around each
+    # threshold; batch 64: on JAX four times the steps cost little more per epoch.
+    robustness=RobustnessSizes(fractions=(0.0, 0.05, 0.10, 0.20, 0.30, 0.50, 0.75), seeds=(0,),
+                               spread_seeds=(1,), epochs=10, model="vanilla", batch_size=64),
+    augmentation=AugmentationSizes(total=10_000, small_real=1_000, seeds=(0, 1),
+                                   classifier_epochs=6))
 
-# The full setting's data and scoring sizes, with fewer epochs and a grid every epoch.
-LAPTOP = dataclasses.replace(FULL, name="laptop", sample_every=1,
-                             epochs={"vanilla": 28, "dcgan_plain": 2, "dcgan": 4, "ccgan": 3})
+# Each training notebook in about 10 minutes on a 2-core CPU; notebook 05's 12 GANs in 15
+# (gankit/results/notebook_times.json), at batch 256 where TensorFlow's epoch costs half.
+LAPTOP = dataclasses.replace(
+    FULL, name="laptop", sample_every=1,
+    epochs={"vanilla": 28, "dcgan_plain": 2, "dcgan": 4, "ccgan": 3},
+    robustness=RobustnessSizes(fractions=(0.0, 0.30, 0.75), seeds=(0,), spread_seeds=(),
+                               epochs=2, model="vanilla", batch_size=256),
+    augmentation=dataclasses.replace(FULL.augmentation, seeds=(0,), classifier_epochs=3))
 
+# The same code on a few hundred images, so that CI runs every notebook in minutes.
 QUICK = Settings(
-    name="quick",
-    n_train=512,
-    n_test=1_000,
-    batch_size={"vanilla": 64, "dcgan_plain": 64, "dcgan": 64, "ccgan": 64},
-    epochs={"vanilla": 2, "dcgan_plain": 2, "dcgan": 2, "ccgan": 2},
-    sample_every=1,
-    n_samples=256,
-    ppca_components=(1, 8, 32),
-)
+    name="quick", n_train=512, n_test=1_000,
+    batch_size=dict.fromkeys(FULL.batch_size, 64), epochs=dict.fromkeys(FULL.epochs, 2),
+    sample_every=1, n_samples=256, ppca_components=(1, 8, 32),
+    robustness=RobustnessSizes(fractions=(0.0, 0.30), seeds=(0,), spread_seeds=(), epochs=1,
+                               model="vanilla", batch_size=64),
+    augmentation=AugmentationSizes(total=600, small_real=100, seeds=(0,), classifier_epochs=1))
 
 BY_NAME = {s.name: s for s in (QUICK, LAPTOP, FULL)}
 
 
-def _gpu_seen():
+def gpu_seen():
     """True when the current Keras backend sees a GPU."""
-    # Imported here, not at the top: reading a setting must not import TensorFlow.
-    import keras
+    import keras  # here, not at the top: reading a setting must not import TensorFlow
     if keras.backend.backend() == "torch":
         import torch
         return torch.cuda.is_available()
@@ -98,12 +84,8 @@ def _gpu_seen():
 
 
 def choose_setting():
-    """Return ``(name, reason)``: the setting the environment asks for, and why.
-
-    Raises:
-        ValueError: if ``GANKIT_SETTING`` or ``GANKIT_QUICK`` holds a value it does not know,
-            or the two disagree.
-    """
+    """``(name, reason)``: the setting the environment asks for, and why (a ``ValueError``
+    for a value it does not know, or ``GANKIT_SETTING`` and ``GANKIT_QUICK`` disagreeing)."""
     setting = os.environ.get(SETTING_ENV, "").strip().lower()
     quick = os.environ.get(QUICK_ENV, "").strip().lower()
     if setting and setting not in SETTINGS:
@@ -119,7 +101,7 @@ def choose_setting():
         return "quick", f"{QUICK_ENV}={os.environ[QUICK_ENV]}"
     if setting:
         return setting, f"{SETTING_ENV}={setting}"
-    if _gpu_seen():
+    if gpu_seen():
         return "full", f"a GPU is visible and {SETTING_ENV} is unset"
     return "laptop", f"no GPU is visible and {SETTING_ENV} is unset"
 
@@ -130,19 +112,12 @@ def setting_name():
 
 
 def quick_mode():
-    """Return True when the current setting is ``quick``."""
     return setting_name() == "quick"
 
 
-def settings(name=None, quick=None):
-    """Return the ``Settings`` of ``name`` (default: the current setting, ``choose_setting``).
-
-    Args:
-        name: ``"quick"``, ``"laptop"`` or ``"full"``.
-        quick: True forces ``quick``, False forces ``full`` (kept for older code).
-    """
-    if name is None and quick is not None:
-        name = "quick" if quick else "full"
+def settings(name=None):
+    """The ``Settings`` of ``name`` (``"quick"``, ``"laptop"`` or ``"full"``; default: the
+    current setting, ``choose_setting``)."""
     name = name or setting_name()
     if name not in BY_NAME:
         raise ValueError(f"Unknown setting {name!r}; choose one of {', '.join(SETTINGS)}.")
@@ -150,29 +125,14 @@ def settings(name=None, quick=None):
 
 
 def runs_dir():
-    """The folder for training runs and their checkpoints: ``GANKIT_RUNS_DIR``, else ``runs``.
-
-    In Colab, point it at Google Drive (``/content/drive/MyDrive/gankit-runs``) so that a run
-    survives a disconnect.
-    """
+    """Where runs and checkpoints go: ``GANKIT_RUNS_DIR`` (in Colab, a Drive folder survives a
+    disconnect), else ``runs``."""
     return os.environ.get(RUNS_ENV) or "runs"
-
-
-def processor():
-    """The CPU's model name (``/proc/cpuinfo`` on Linux, else ``platform.processor()``), e.g.
-    ``"AMD EPYC"``: result rows keep it, as run times depend on it."""
-    try:
-        with open("/proc/cpuinfo") as f:
-            names = [line.split(":", 1)[1].strip() for line in f if line.startswith("model name")]
-    except OSError:
-        names = []
-    return names[0] if names else (platform.processor() or platform.machine())
 
 
 def describe():
     """One line for a notebook's setup cell: the setting and why, the backend and the device."""
-    import keras  # not at the top: see _gpu_seen
+    import keras  # not at the top: see gpu_seen
     name, reason = choose_setting()
-    device = "GPU" if _gpu_seen() else "CPU"
     return (f"setting: {name} ({reason}) · Keras {keras.__version__}, backend "
-            f"{keras.backend.backend()} · device: {device}")
+            f"{keras.backend.backend()} · device: {'GPU' if gpu_seen() else 'CPU'}")

@@ -37,7 +37,7 @@ def train(gan, images, labels=None, epochs=1, batch_size=256, out_dir=None, samp
             gan.name.removesuffix("_gan") if gan.name.endswith("_gan") else None)
         n_train = len(images) if isinstance(images, (np.ndarray, list)) else None
         print(recorded_cost(recipe, run_info.get("setting") or config.setting_name(), epochs,
-                            n_train, batch_size, gpu=config._gpu_seen()))
+                            n_train, batch_size, gpu=config.gpu_seen()))
     grid = callbacks.SampleGrid(every=sample_every, name=gan.name, save=not out_dir, show=show)
     curve = callbacks.LossCurve(name=None if out_dir else f"{gan.name}_losses")
     cbs = [callbacks.EpochTimer(report=verbose != 0), callbacks.StopOnNaN()]

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from gankit.studies import augment
+from gankit.studies import augmentation
 from gankit.data import to_model_range
 
 
@@ -44,7 +44,7 @@ def check_set(images, labels, is_real, sources):
 
 @pytest.mark.parametrize("fraction, real_per_class", [(0.0, 0), (0.3, 6), (0.5, 10), (1.0, 20)])
 def test_mix_has_the_exact_share_of_real_images_in_every_class(sources, fraction, real_per_class):
-    images, labels, is_real = augment.mix_real_and_generated(*sources, total=200,
+    images, labels, is_real = augmentation.mix_real_and_generated(*sources, total=200,
                                                              real_fraction=fraction)
     assert images.shape == (200, 28, 28) and images.dtype == np.uint8
     assert labels.dtype == np.int64 and is_real.dtype == bool
@@ -55,8 +55,8 @@ def test_mix_has_the_exact_share_of_real_images_in_every_class(sources, fraction
 
 
 def test_remainder_goes_to_the_first_classes_and_shares_round_half_up(sources):
-    np.testing.assert_array_equal(augment.per_class_counts(23), [3, 3, 3] + [2] * 7)
-    images, labels, is_real = augment.mix_real_and_generated(*sources, total=23,
+    np.testing.assert_array_equal(augmentation.per_class_counts(23), [3, 3, 3] + [2] * 7)
+    images, labels, is_real = augmentation.mix_real_and_generated(*sources, total=23,
                                                              real_fraction=0.5)
     np.testing.assert_array_equal(np.bincount(labels, minlength=10), [3, 3, 3] + [2] * 7)
     # 0.5 * 3 = 1.5 rounds up to 2 real images; 0.5 * 2 = 1
@@ -65,9 +65,9 @@ def test_remainder_goes_to_the_first_classes_and_shares_round_half_up(sources):
 
 
 def test_mix_is_reproducible_and_shuffled(sources):
-    first = augment.mix_real_and_generated(*sources, total=100, real_fraction=0.4, seed=7)
-    again = augment.mix_real_and_generated(*sources, total=100, real_fraction=0.4, seed=7)
-    other = augment.mix_real_and_generated(*sources, total=100, real_fraction=0.4, seed=8)
+    first = augmentation.mix_real_and_generated(*sources, total=100, real_fraction=0.4, seed=7)
+    again = augmentation.mix_real_and_generated(*sources, total=100, real_fraction=0.4, seed=7)
+    other = augmentation.mix_real_and_generated(*sources, total=100, real_fraction=0.4, seed=8)
     for a, b in zip(first, again):
         np.testing.assert_array_equal(a, b)
     assert not np.array_equal(first[0], other[0])
@@ -77,7 +77,7 @@ def test_mix_is_reproducible_and_shuffled(sources):
 
 def test_mix_works_on_model_range_images(sources):
     real, real_labels, generated, generated_labels = sources
-    images, labels, is_real = augment.mix_real_and_generated(
+    images, labels, is_real = augmentation.mix_real_and_generated(
         to_model_range(real), real_labels, to_model_range(generated), generated_labels,
         total=50, real_fraction=0.2)
     assert images.shape == (50, 28, 28, 1) and images.dtype == np.float32
@@ -85,7 +85,7 @@ def test_mix_works_on_model_range_images(sources):
 
 
 def test_top_up_keeps_n_real_balanced_and_fills_with_generated(sources):
-    images, labels, is_real = augment.top_up(*sources, n_real=25, total=100, seed=0)
+    images, labels, is_real = augmentation.top_up(*sources, n_real=25, total=100, seed=0)
     assert len(images) == 100 and is_real.sum() == 25
     np.testing.assert_array_equal(np.bincount(labels, minlength=10), np.full(10, 10))
     np.testing.assert_array_equal(np.bincount(labels[is_real], minlength=10),
@@ -95,7 +95,7 @@ def test_top_up_keeps_n_real_balanced_and_fills_with_generated(sources):
 
 def test_errors_name_the_problem(sources):
     real, real_labels, generated, generated_labels = sources
-    mix = augment.mix_real_and_generated
+    mix = augmentation.mix_real_and_generated
     with pytest.raises(ValueError, match="class 0 needs 35 real images but has 30"):
         mix(*sources, total=500, real_fraction=0.7)
     with pytest.raises(ValueError, match="needs 50 generated images but has 40"):
@@ -115,6 +115,6 @@ def test_errors_name_the_problem(sources):
         mix(real.astype(np.float32), real_labels, generated.astype(np.float32),
             generated_labels, total=100, real_fraction=0.5)
     with pytest.raises(ValueError, match="n_real <= total"):
-        augment.top_up(*sources, n_real=50, total=40)
+        augmentation.top_up(*sources, n_real=50, total=40)
     with pytest.raises(ValueError, match="total must be a whole number"):
         mix(*sources, total=-10, real_fraction=0.5)

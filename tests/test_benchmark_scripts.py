@@ -8,6 +8,7 @@ from benchmark_modules import BENCHMARKS, load
 
 SCRIPTS = sorted(path.stem for path in Path(BENCHMARKS).glob("*.py"))
 OURS = {"gankit"} | set(SCRIPTS)
+HELPERS = {"bookkeeping", "export"}  # modules the scripts import, not scripts to run
 
 
 @pytest.mark.parametrize("name", SCRIPTS)
@@ -18,4 +19,4 @@ def test_script_imports(name):
         if error.name.split(".")[0] in OURS:
             raise
         pytest.skip(f"{name} needs {error.name}, not installed in this environment")
-    assert callable(module.main)
+    assert name in HELPERS or callable(module.main)

@@ -63,7 +63,7 @@ def test_samples_npz_holds_the_quick_number_of_uint8_images(first_run):
         assert list(saved.files) == ["images"]
         images = saved["images"]
     assert images.dtype == np.uint8
-    assert images.shape == (config.settings(quick=True).n_samples, 28, 28)
+    assert images.shape == (config.settings("quick").n_samples, 28, 28)
     assert images.std() > 0, "all samples are one flat colour"
 
 
@@ -76,7 +76,7 @@ def test_log_has_one_row_per_epoch_with_the_losses(first_run):
 
 def test_train_prints_progress(first_run):
     _, output = first_run
-    steps = config.settings(quick=True).n_train // config.settings(quick=True).batch_size["dcgan"]
+    steps = config.settings("quick").n_train // config.settings("quick").batch_size["dcgan"]
     assert f"{steps}/{steps}" in output, "no progress bar"
     assert "d_loss" in output and "Trained in" in output
 

@@ -1,13 +1,11 @@
 """The settings: one switch (GANKIT_SETTING, with GANKIT_QUICK as a synonym), read in one place."""
 
 import dataclasses
-import platform
 
 import pytest
 
 import gankit
 from gankit import config, recipes
-from gankit.studies import augmentation, robustness
 
 
 @pytest.fixture
@@ -21,9 +19,9 @@ def no_switch(monkeypatch):
                                           ("0", False), ("", False), ("off", False)])
 def test_the_quick_switch_still_chooses_quick(no_switch, value, quick):
     no_switch.setenv("GANKIT_QUICK", value)
-    no_switch.setattr(config, "_gpu_seen", lambda: False)
+    no_switch.setattr(config, "gpu_seen", lambda: False)
     assert config.quick_mode() is quick
-    assert gankit.settings().quick is quick
+    assert (gankit.settings().name == "quick") is quick
     assert (gankit.settings() is config.QUICK) is quick
 
 
@@ -36,7 +34,7 @@ def test_gankit_setting_chooses_by_name(no_switch, name):
 
 @pytest.mark.parametrize("gpu, expected", [(True, "full"), (False, "laptop")])
 def test_unset_chooses_by_the_device_and_says_why(no_switch, gpu, expected):
-    no_switch.setattr(config, "_gpu_seen", lambda: gpu)
+    no_switch.setattr(config, "gpu_seen", lambda: gpu)
     name, reason = config.choose_setting()
     assert name == expected and ("a GPU is visible" if gpu else "no GPU is visible") in reason
     assert gankit.settings() is config.BY_NAME[expected]
@@ -44,7 +42,7 @@ def test_unset_chooses_by_the_device_and_says_why(no_switch, gpu, expected):
 
 
 def test_the_device_check_runs_on_this_backend(no_switch):
-    assert config._gpu_seen() in (True, False)
+    assert config.gpu_seen() in (True, False)
 
 
 @pytest.mark.parametrize("variable, value, message", [
@@ -75,22 +73,22 @@ def test_quick_is_smaller_everywhere_and_full_uses_all_of_mnist():
         assert set(setting.batch_size) == set(setting.epochs) == set(recipes.RECIPES)
     fields = [f.name for f in dataclasses.fields(full)]
     assert fields == [f.name for f in dataclasses.fields(quick)]
-    assert set(robustness.SIZES["quick"].fractions) <= set(robustness.SIZES["full"].fractions)
-    assert set(robustness.SIZES["full"].fractions) >= {0.0, 0.05, 0.10, 0.20, 0.30, 0.50, 0.75}
-    for study in (robustness, augmentation):
-        assert set(study.SIZES) == set(config.SETTINGS)
+    assert set(quick.robustness.fractions) <= set(full.robustness.fractions)
+    assert set(full.robustness.fractions) >= {0.0, 0.05, 0.10, 0.20, 0.30, 0.50, 0.75}
+    assert quick.augmentation.total < laptop.augmentation.total == full.augmentation.total
+    assert len(laptop.augmentation.seeds) <= len(full.augmentation.seeds)
 
 
 def test_each_settings_sizes_reach_the_studies(no_switch):
     for name in config.SETTINGS:
         no_switch.setenv("GANKIT_SETTING", name)
-        assert robustness.sizes() is robustness.SIZES[name]
-        assert augmentation.sizes() is augmentation.SIZES[name]
+        assert gankit.settings().robustness is config.BY_NAME[name].robustness
+        assert gankit.settings().augmentation is config.BY_NAME[name].augmentation
 
 
 def test_explicit_argument_overrides_the_environment(no_switch):
     no_switch.setenv("GANKIT_QUICK", "1")
-    assert config.settings(quick=False) is config.FULL
+    assert config.settings("full") is config.FULL
     assert config.settings("laptop") is config.LAPTOP
     with pytest.raises(ValueError, match="Unknown setting"):
         config.settings("huge")
@@ -101,17 +99,3 @@ def test_runs_dir_follows_its_variable(monkeypatch):
     assert config.runs_dir() == "runs"
     monkeypatch.setenv("GANKIT_RUNS_DIR", "/content/drive/MyDrive/gankit-runs")
     assert config.runs_dir() == "/content/drive/MyDrive/gankit-runs"
-
-
-def test_processor_names_the_cpu_or_falls_back_to_platform(monkeypatch):
-    name = config.processor()
-    assert isinstance(name, str) and name
-    real_open = open
-
-    def no_cpuinfo(path, *args, **kwargs):
-        if str(path) == "/proc/cpuinfo":
-            raise OSError("no such file")
-        return real_open(path, *args, **kwargs)
-
-    monkeypatch.setattr("builtins.open", no_cpuinfo)
-    assert config.processor() == (platform.processor() or platform.machine())

@@ -65,7 +65,7 @@ def test_finished_rows_are_skipped_and_summarised_over_seeds(ladder, monkeypatch
     ladder.main(args)
     ladder.main(args)
     assert trained == [("plain", 0), ("b64", 0), ("plain", 1), ("b64", 1)]
-    rows = ladder.results.read_rows(out)
+    rows = ladder.bookkeeping.read_rows(out)
     summary = ladder.summary(rows)
     assert list(summary) == ["plain", "b64"]
     assert summary["plain"]["seeds"] == 2

@@ -248,13 +248,13 @@ def test_too_few_letters_says_how_many_are_available():
 
 
 def test_unknown_kind_mode_and_options():
-    with pytest.raises(ValueError, match="Unknown corruption 'salt'.*'gaussian'.*'letters'"):
+    with pytest.raises(ValueError, match="Unknown kind of corruption 'salt'.*'gaussian'.*'letters'"):
         make_noisy_dataset(digits(5), "salt", 0.5)
     with pytest.raises(ValueError, match="Unknown mode 'append'.*'replace'.*'add'"):
         make_noisy_dataset(digits(5), "emnist", 0.5, mode="append", letters=letters(5))
     with pytest.raises(ValueError, match="Unknown option.*sigma.*blur_sigma and std"):
         make_noisy_dataset(digits(5), "gaussian", 0.5, sigma=1.0)
-    with pytest.raises(ValueError, match="Unknown option.*mode.*corruption='gaussian'"):
+    with pytest.raises(ValueError, match="Unknown option.*mode.*kind='gaussian'"):
         make_noisy_dataset(digits(5), "gaussian", 0.5, mode="add")
     with pytest.raises(ValueError, match="Unknown option.*std.*letters and mode"):
         make_noisy_dataset(digits(5), "emnist", 0.5, std=0.1, letters=letters(5))

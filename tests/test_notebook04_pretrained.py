@@ -20,7 +20,10 @@ import pytest
 
 pytest.importorskip("IPython")  # the notebook's cells display Markdown; not in the JAX environment
 
+from benchmark_modules import load
 from gankit import pretrained, recipes
+
+export = load("export")
 
 matplotlib.use("Agg")
 
@@ -43,7 +46,7 @@ def weights(tmp_path, shared_data_dir, monkeypatch):
         shutil.copy(path, folder / path.name)
     info = {"recipe": SMALL_CCGAN, "setting": "quick", "epochs": 0, "batch_size": 64, "seed": 0,
             "backend": keras.backend.backend(), "train_seconds": 0.0}
-    pretrained.export(recipes.build(SMALL_CCGAN, seed=3), "ccgan", info, folder=folder,
+    export.export(recipes.build(SMALL_CCGAN, seed=3), "ccgan", info, folder=folder,
                       n_samples=200)
     monkeypatch.setattr(pretrained, "FOLDER", folder)
     return folder

@@ -7,7 +7,10 @@ import numpy as np
 import keras
 import pytest
 
+from benchmark_modules import load
 from gankit import cli, config, pretrained, recipes
+
+export = load("export")
 
 # Scores of the check sample recomputed here differ from the record only in the last digits:
 # another backend (or CPU) rounds the arithmetic differently. Measured for the vanilla
@@ -39,7 +42,7 @@ def exported(tmp_path_factory, shared_data_dir):
     gan = recipes.build(SMALL_CCGAN, seed=3)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("GANKIT_DATA_DIR", str(shared_data_dir))
-        record = pretrained.export(gan, "ccgan", _info(SMALL_CCGAN), folder=folder,
+        record = export.export(gan, "ccgan", _info(SMALL_CCGAN), folder=folder,
                                    n_samples=200)
     return gan, record, folder
 
@@ -53,8 +56,8 @@ def test_export_writes_float16_weights_and_a_provenance_record(exported, data_en
     assert json.loads(provenance.read_text()) == json.loads(json.dumps(record))
     for field in ("recipe", "setting", "epochs", "seed", "backend", "train_seconds", "scores"):
         assert field in record
-    assert record["check"]["n_samples"] == pretrained.CHECK_SAMPLES
-    assert record["weights"]["bytes"] == weights.stat().st_size <= pretrained.MAX_FILE_BYTES
+    assert record["check"]["n_samples"] == export.CHECK_SAMPLES
+    assert record["weights"]["bytes"] == weights.stat().st_size <= export.MAX_FILE_BYTES
     assert pretrained.available(folder) == ["ccgan"]
 
 
@@ -74,7 +77,7 @@ def test_load_generator_returns_the_rounded_generator(exported, data_env):
     images = loaded.generate(20, seed=1, labels=np.arange(20) % 10)
     assert images.shape == (20, 28, 28, 1) and images.dtype == np.float32
     assert -1 <= images.min() and images.max() <= 1
-    assert pretrained.check_scores(loaded) == record["check"]["scores"]  # same backend: exact
+    assert export.check_scores(loaded) == record["check"]["scores"]  # same backend: exact
 
 
 # A narrow DCGAN on 3 clusters: its file carries the clusters it draws from.
@@ -86,7 +89,7 @@ def test_export_and_load_carry_the_clusters(tmp_path, data_env):
     gan = recipes.build(SMALL_DCGAN, seed=3)
     images = np.random.default_rng(0).uniform(-1, 1, (200, 28, 28, 1)).astype("float32")
     gan.clusters.fit(images)
-    record = pretrained.export(gan, "dcgan", _info(SMALL_DCGAN), folder=tmp_path, n_samples=200)
+    record = export.export(gan, "dcgan", _info(SMALL_DCGAN), folder=tmp_path, n_samples=200)
     with np.load(pretrained.paths("dcgan", tmp_path)[0]) as stored:
         clusters = sorted(key for key in stored.files if key.startswith("c"))
         assert len(clusters) == len(gan.clusters.weights) == 4
@@ -95,7 +98,7 @@ def test_export_and_load_carry_the_clusters(tmp_path, data_env):
     assert loaded.clusters.fitted and not loaded.conditional
     np.testing.assert_allclose(keras.ops.convert_to_numpy(loaded.clusters.frequencies),
                                keras.ops.convert_to_numpy(gan.clusters.frequencies), atol=1e-3)
-    assert pretrained.check_scores(loaded) == record["check"]["scores"]  # same backend: exact
+    assert export.check_scores(loaded) == record["check"]["scores"]  # same backend: exact
 
 
 def test_missing_or_mismatched_weights_are_refused(tmp_path, exported):
@@ -116,22 +119,22 @@ def test_export_refuses_what_it_cannot_ship(tmp_path):
     vanilla = recipes.RECIPES["vanilla"]
     gan = recipes.build(vanilla)
     with pytest.raises(ValueError, match="train_seconds"):
-        pretrained.export(gan, "vanilla", {"recipe": vanilla}, folder=tmp_path)
+        export.export(gan, "vanilla", {"recipe": vanilla}, folder=tmp_path)
     weights = gan.generator.get_weights()
     gan.generator.set_weights([np.full_like(w, 1e6) for w in weights])
     with pytest.raises(ValueError, match="float16"):
-        pretrained.export(gan, "vanilla", _info(vanilla), folder=tmp_path)
+        export.export(gan, "vanilla", _info(vanilla), folder=tmp_path)
     wide = {**vanilla, "generator": {"hidden": (1024, 2048, 1024)}}  # 5.1 million weights
     with pytest.raises(ValueError, match="allowed per file"):
-        pretrained.export(recipes.build(wide), "vanilla", _info(wide),
+        export.export(recipes.build(wide), "vanilla", _info(wide),
                           folder=tmp_path)
     assert not list(tmp_path.iterdir()), "nothing is written when the export is refused"
 
 
 def test_the_shipped_generators_fit_the_size_limits():
     sizes = [pretrained.paths(m)[0].stat().st_size for m in pretrained.available()]
-    assert all(size <= pretrained.MAX_FILE_BYTES for size in sizes)
-    assert sum(sizes) <= pretrained.MAX_TOTAL_BYTES
+    assert all(size <= export.MAX_FILE_BYTES for size in sizes)
+    assert sum(sizes) <= export.MAX_TOTAL_BYTES
 
 
 @pytest.mark.parametrize("model", pretrained.available())
@@ -155,7 +158,7 @@ def test_a_shipped_generator_scores_as_its_record_says(model, data_env):
     images = gan.generate(8, seed=0, labels=gan.sample_labels(8))
     assert images.shape == (8, 28, 28, 1) and -1 <= images.min() and images.max() <= 1
     check = record["check"]
-    scores = pretrained.check_scores(gan, n=check["n_samples"], seed=check["seed"])
+    scores = export.check_scores(gan, n=check["n_samples"], seed=check["seed"])
     for name, tolerance in TOLERANCE.items():
         if name in check["scores"]:
             assert scores[name] == pytest.approx(check["scores"][name], rel=tolerance), name

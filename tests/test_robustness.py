@@ -1,6 +1,7 @@
 """The robustness study: sweep bookkeeping, the AmbientGAN corruption, cleaning and detectors
-(the tables and the threshold rule: test_robustness_report.py)."""
+(the tables and the threshold rule: test_robustness_findings.py)."""
 
+import dataclasses
 import json
 
 import numpy as np
@@ -8,6 +9,8 @@ import keras
 import pytest
 from scipy import ndimage
 
+from gankit import config
+from gankit.config import settings
 from gankit.studies import ambient, detectors, noise, robustness
 
 
@@ -121,7 +124,7 @@ def test_the_training_time_of_a_resumed_point_counts_every_session(data_env, fak
 
 
 @pytest.mark.parametrize("kind, fractions, options, message", [
-    ("salt", (0.0,), {}, "Unknown corruption"),
+    ("salt", (0.0,), {}, "Unknown kind of corruption"),
     ("gaussian", (0.0, 1.5), {}, r"\[0, 1\]"),
     ("gaussian", (-0.1,), {}, r"\[0, 1\]"),
     ("emnist", (0.0, 1.0), {"mode": "add"}, "infinitely many"),
@@ -249,16 +252,18 @@ def test_noise_aware_sweep_trains_for_real(data_env, evaluator, tmp_path):
 
 
 def test_shards_are_disjoint_and_cover_the_study():
-    points = robustness.study_points(seeds=(0, 1))
-    assert len(points) == len(set(points)) == 2 * 2 * len(robustness.sizes().fractions) * 2
+    benchmark = _load_benchmark()
+    points = benchmark.study_points(seeds=(0, 1))
+    assert len(points) == len(set(points)) == 2 * 2 * len(settings().robustness.fractions) * 2
+    shard = benchmark.shard
     for count in (1, 2, 3, 7):
-        shards = [robustness.shard(points, i, count) for i in range(1, count + 1)]
+        shards = [shard(points, i, count) for i in range(1, count + 1)]
         assert sorted(p for s in shards for p in s) == sorted(points)
         assert sum(len(s) for s in shards) == len(points)
     assert points[0][3] == 0 and points[-1][3] == 1, "seed 0 first, so a cut study has one seed"
     for index, count in ((0, 2), (3, 2), (1, 0)):
         with pytest.raises(ValueError, match="(?i)shard"):
-            robustness.shard(points, index, count)
+            shard(points, index, count)
 
 
 def _load_benchmark():
@@ -302,9 +307,10 @@ def test_the_benchmark_adds_the_spread_points_after_the_first_seed(data_env, fak
     monkeypatch.setattr(robustness, "_score_point", score)
     monkeypatch.setattr(robustness._Study, "noisy", noisy)
     monkeypatch.setenv("GANKIT_SETTING", "quick")
-    monkeypatch.setitem(robustness.SIZES, "quick", robustness.Sizes(
-        fractions=(0.0, 0.1, 0.3, 0.75), seeds=(0,), spread_seeds=(1,), epochs=1, model="vanilla",
-        batch_size=32))
+    monkeypatch.setitem(config.BY_NAME, "quick", dataclasses.replace(
+        config.QUICK, robustness=config.RobustnessSizes(
+            fractions=(0.0, 0.1, 0.3, 0.75), seeds=(0,), spread_seeds=(1,), epochs=1,
+            model="vanilla", batch_size=32)))
     benchmark = _load_benchmark()
     assert benchmark.main(["--kinds", "gaussian", "--plain-only", "--out", str(tmp_path)]) == 0
     seeds = [(r["fraction"], r["seed"]) for r in robustness.load_results(tmp_path)]

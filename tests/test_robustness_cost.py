@@ -3,7 +3,7 @@
 import pytest
 
 from benchmark_modules import load
-from gankit.studies import robustness
+from gankit import config
 
 
 @pytest.fixture(scope="module")
@@ -31,5 +31,5 @@ def test_points_are_priced_by_steps_and_by_the_ambient_layer(cost):
 
 
 def test_step_timing_runs_the_study_gan(cost):
-    seconds = cost.time_steps(None, robustness.sizes("quick"), steps=2)
+    seconds = cost.time_steps(None, config.settings("quick").robustness, steps=2)
     assert seconds > 0

@@ -3,11 +3,11 @@
 import pytest
 
 from benchmark_modules import load
-from gankit import results
-from gankit.studies import robustness, robustness_findings, robustness_report
+from gankit import config, results
+from gankit.studies import robustness, robustness_findings
 
 FOLDER = results.path("robustness")
-FULL = robustness.sizes("full")
+FULL = config.settings("full").robustness
 
 
 @pytest.fixture(scope="module")
@@ -16,13 +16,13 @@ def shipped():
 
 
 def test_every_curve_is_complete_with_its_spread_points(shipped):
-    status = robustness_findings.study_status(shipped, FULL.fractions, FULL.spread_seeds)
+    status = robustness_findings.study_status(shipped, FULL.fractions)
     assert len(status) == 4
     for curve in status.values():
-        assert curve["complete"] and not curve["pending"], curve["name"]
+        assert curve["complete"], curve["name"]
         assert curve["spread"], f"{curve['name']}: no second seed"
         assert all(len(fractions) >= 3 for fractions in curve["spread"].values())
-    assert robustness.spread_points(shipped, FULL.fractions, FULL.spread_seeds) == [], (
+    assert load("robustness").spread_points(shipped, FULL.fractions, FULL.spread_seeds) == [], (
         "every spread point the rule plans has a record")
 
 
@@ -31,7 +31,7 @@ def test_records_are_finished_with_samples_and_stand_in_letters_say_so(shipped):
         assert record["finished"] and (FOLDER / record["samples_file"]).is_file()
         if record["kind"] == "letters" and "standin" in record.get("letters_source", ""):
             assert record["settings"]["letters"] == "stand-in"
-            assert robustness_report.label(record) == "letters stand-in"
+            assert robustness_findings.label(record) == "letters stand-in"
 
 
 def test_the_shipped_report_is_the_one_the_records_give(shipped):

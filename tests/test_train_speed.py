@@ -66,5 +66,5 @@ def test_models_take_their_epochs_in_turn(tmp_path, monkeypatch):
                 "--out", str(tmp_path / "speed.json")])
     assert order == [("vanilla", 0), ("ccgan", 0), ("vanilla", 1), ("ccgan", 1),
                      ("vanilla", 2), ("ccgan", 2)]
-    rows = speed.results.read_rows(tmp_path / "speed.json")
+    rows = speed.bookkeeping.read_rows(tmp_path / "speed.json")
     assert [len(r["epoch_seconds"]) for r in rows] == [3, 3]

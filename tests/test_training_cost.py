@@ -41,7 +41,7 @@ def test_without_a_record_it_says_the_estimate_comes_after_the_first_epoch(args,
 
 @pytest.mark.parametrize("verbose", [0, 2])
 def test_train_says_it_before_training_unless_quiet(capsys, monkeypatch, verbose):
-    monkeypatch.setattr(config, "_gpu_seen", lambda: False)
+    monkeypatch.setattr(config, "gpu_seen", lambda: False)
     x, _ = data(n=32)
     keras.utils.set_random_seed(0)
     training.train(tiny_gan(), x, epochs=1, batch_size=16, show=False, verbose=verbose,

@@ -1,20 +1,17 @@
 """AmbientGAN training: a Keras layer that corrupts generated images as the data was corrupted.
 
-``GaussianCorruption`` blurs and adds noise to a random share of images, exactly as
-``gankit.studies.noise.make_noisy_dataset(kind="gaussian")`` corrupts the training set. Given to
-``GAN(..., corruption=layer)``, the discriminator sees generated images through the same
-corruption as the data (AmbientGAN, Bora et al. 2018), so a generator of clean digits is the one
-that matches the corrupted data best. It is the Gaussian contamination's noise-aware option in
-the robustness study (``gankit.studies.robustness``). Introduced in notebook 05.
+Set as ``gan.corruption``, ``GaussianCorruption`` shows the discriminator generated images
+corrupted as ``gankit.studies.noise`` corrupts the data (AmbientGAN, Bora et al. 2018), so a
+generator of clean digits matches the corrupted data best: the noise-aware option for Gaussian
+noise in the robustness study. Introduced in notebook 05.
 """
-
 
 import numpy as np
 import keras
 from keras import ops
 
+from gankit.checks import check_fraction, check_sigma
 from gankit.studies import noise
-
 
 TRUNCATE = 4.0  # scipy.ndimage.gaussian_filter's default: the kernel reaches 4 sigma
 
@@ -37,24 +34,11 @@ def _reflect_index(size, radius):
 class GaussianCorruption(keras.layers.Layer):
     """Corrupt each image with probability ``fraction``: Gaussian blur, pixel noise, clip.
 
-    The same process as ``make_noisy_dataset(images, "gaussian", fraction, blur_sigma=,
-    std=)`` on model-range images: a blur with ``scipy.ndimage.gaussian_filter``'s kernel
-    (truncated at 4 sigma) and border rule (mode "reflect"), then independent noise of standard
-    deviation ``std * 2`` (``std`` is a share of the value range [-1, 1]), then a clip to
-    [-1, 1]. Two differences, both in distribution only: each image is corrupted independently
-    with probability ``fraction`` (the data set corrupts exactly ``round(fraction * N)``), and
-    the blur runs in float32 (scipy: float64), which changes pixels by about 1e-7.
-
-    It corrupts in training and in inference alike: it models how the data were measured, it
-    is not a regulariser. Only ``keras.ops`` and a ``keras.random.SeedGenerator`` are used, so
-    it runs on every backend and a ``GAN`` checkpoint stores its random state.
-
-    Args:
-        fraction: probability in [0, 1] that an image is corrupted.
-        blur_sigma: blur in pixels (0: no blur); default ``gankit.studies.noise.DEFAULT_BLUR_SIGMA``.
-        std: noise as a share of the value range (0: no noise); default
-            ``gankit.studies.noise.DEFAULT_NOISE_STD``.
-        seed: seed of the layer's random generator.
+    ``make_noisy_dataset(images, "gaussian", fraction, blur_sigma=, std=)``'s process on
+    model-range images, in distribution: each image is corrupted independently (the data set
+    corrupts exactly ``round(fraction * N)``), the blur in float32 (1e-7 off scipy's). It
+    corrupts in inference too: it models how the data were measured, it is not a regulariser.
+    ``keras.ops`` and a ``SeedGenerator`` only: any backend, its random state checkpointed.
 
     Input and output: float32 ``(N, 28, 28, 1)`` in [-1, 1].
     """
@@ -62,9 +46,9 @@ class GaussianCorruption(keras.layers.Layer):
     def __init__(self, fraction, blur_sigma=noise.DEFAULT_BLUR_SIGMA,
                  std=noise.DEFAULT_NOISE_STD, seed=None, **kwargs):
         super().__init__(**kwargs)
-        self.fraction = noise.check_fraction(fraction, "replace")
-        self.blur_sigma = noise.check_sigma(blur_sigma, "blur_sigma")
-        self.std = noise.check_sigma(std, "std")
+        self.fraction = check_fraction(fraction, "replace")
+        self.blur_sigma = check_sigma(blur_sigma, "blur_sigma")
+        self.std = check_sigma(std, "std")
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
         if self.blur_sigma > 0:

@@ -1,52 +1,104 @@
 """The augmentation study: do generated digits help a classifier of real ones?
 
-``augmentation_study`` trains a fresh classifier of the evaluator's architecture on each of
-several training sets built by ``gankit.studies.augment`` (a fixed size with a varying real share,
-generated digits only, a small real set alone and topped up) and tests it on real digits;
-``summarise_study``, ``format_study_table`` and ``plot_study`` show its records.
+Training sets mix real and generated digits, balanced per class, with a mask saying which are
+real (``mix_real_and_generated``, ``top_up``); ``augmentation_study`` trains a classifier on
+each and tests it on real digits. Its sizes are ``gankit.settings().augmentation``.
 Introduced in notebook 03.
 """
 
-import dataclasses
 import hashlib
+import math
 
 import numpy as np
 import keras
 
-from gankit import config
+from gankit.checks import NUM_CLASSES, check_count, check_images, check_labels
 from gankit.evaluation.classifier import prepare_images, train_and_test
 from gankit.plotting import new_figure, save_figure
-from gankit.studies.augment import (NUM_CLASSES, check_count, check_labels,
-                                    mix_real_and_generated, top_up)
 
 
-@dataclasses.dataclass(frozen=True)
-class Sizes:
-    """The augmentation study's size in one setting (``sizes()`` gives the current one).
+def _check_images(real_images, generated_images):
+    """Both image arrays, checked to share dtype and shape."""
+    real = check_images(real_images, "real_images")
+    generated = check_images(generated_images, "generated_images")
+    if real.dtype != generated.dtype or real.shape[1:] != generated.shape[1:]:
+        raise ValueError(f"real_images ({real.dtype} {real.shape[1:]} per image) and generated_"
+                         f"images ({generated.dtype} {generated.shape[1:]}) must share dtype and "
+                         f"shape: convert both with gankit.data.to_uint8 or to_model_range.")
+    return real, generated
 
-    Attributes:
-        total: size of every training set but the small real one.
-        small_real: size of the small real set.
-        seeds: one run of every configuration per seed.
-        classifier_epochs: training epochs of each classifier.
+
+def per_class_counts(total):
+    """``total`` split over the 10 classes, the remainder one each to classes 0, 1, ...:
+    int64 ``(10,)``."""
+    total = check_count(total, "total")
+    return total // NUM_CLASSES + (np.arange(NUM_CLASSES) < total % NUM_CLASSES).astype(np.int64)
+
+
+def _draw(real_images, real_labels, generated_images, generated_labels, n_real, counts, seed):
+    """Draw ``n_real[c]`` real and ``counts[c] - n_real[c]`` generated images of each digit c."""
+    real, generated = _check_images(real_images, generated_images)
+    real_labels = check_labels(real_labels, len(real), "real_labels")
+    generated_labels = check_labels(generated_labels, len(generated), "generated_labels")
+    n_generated = counts - n_real
+    rng = np.random.default_rng(seed)
+    shortages = []
+    picks = {"real": [], "generated": []}
+    for source, labels, wanted in (("real", real_labels, n_real),
+                                   ("generated", generated_labels, n_generated)):
+        for digit in range(NUM_CLASSES):
+            available = np.flatnonzero(labels == digit)
+            if wanted[digit] > len(available):
+                shortages.append(f"class {digit} needs {wanted[digit]} {source} images but has "
+                                 f"{len(available)}")
+            else:
+                picks[source].append(rng.choice(available, wanted[digit], replace=False))
+    if shortages:
+        raise ValueError("Not enough images: " + "; ".join(shortages) + ". Lower total (or the "
+                         "real share), or supply more images of those classes.")
+    real_index = np.concatenate(picks["real"])
+    generated_index = np.concatenate(picks["generated"])
+    images = np.concatenate([real[real_index], generated[generated_index]])
+    labels = np.concatenate([real_labels[real_index], generated_labels[generated_index]])
+    is_real = np.arange(len(images)) < len(real_index)
+    order = rng.permutation(len(images))
+    return images[order], labels[order], is_real[order]
+
+
+def mix_real_and_generated(real_images, real_labels, generated_images, generated_labels,
+                           total, real_fraction, seed=0):
+    """A training set of ``total`` images, a share ``real_fraction`` of them real: digit c gets
+    ``per_class_counts(total)[c]`` images, ``floor(real_fraction * count + 0.5)`` of them real,
+    drawn without replacement and shuffled (the same arguments and seed, the same set).
+
+    Args:
+        real_images, generated_images: ``(N, ...)`` of one dtype and shape, uint8 in 0..255
+            or float in the model range [-1, 1]; real_labels, generated_labels: 0..9 each.
+        total: size of the set; real_fraction: share of real images in [0, 1].
+
+    Returns:
+        ``(images, labels, is_real)``: images ``(total, ...)`` in the input dtype, labels int64
+        ``(total,)``, is_real bool ``(total,)``. A class with too few images of a source is a
+        ``ValueError`` that gives the counts.
     """
-
-    total: int
-    small_real: int
-    seeds: tuple
-    classifier_epochs: int
-
-
-SIZES = {
-    "quick": Sizes(total=600, small_real=100, seeds=(0,), classifier_epochs=1),
-    "laptop": Sizes(total=10_000, small_real=1_000, seeds=(0,), classifier_epochs=3),
-    "full": Sizes(total=10_000, small_real=1_000, seeds=(0, 1), classifier_epochs=6),
-}
+    counts = per_class_counts(total)
+    if not 0.0 <= float(real_fraction) <= 1.0:
+        raise ValueError(f"real_fraction must lie in [0, 1] (a share, not a percentage), got "
+                         f"{real_fraction}.")
+    n_real = np.array([math.floor(real_fraction * count + 0.5) for count in counts])
+    return _draw(real_images, real_labels, generated_images, generated_labels, n_real, counts,
+                 seed)
 
 
-def sizes(setting=None):
-    """The study's ``Sizes`` in ``setting`` (default: the current one, ``gankit.config``)."""
-    return SIZES[setting or config.setting_name()]
+def top_up(real_images, real_labels, generated_images, generated_labels, n_real, total, seed=0):
+    """A small real set of ``n_real`` images topped up with generated ones to ``total``, both
+    balanced per digit (``per_class_counts``); otherwise as ``mix_real_and_generated``."""
+    n_real, total = check_count(n_real, "n_real"), check_count(total, "total")
+    if n_real > total:
+        raise ValueError(f"n_real={n_real} exceeds total={total}; the real images are part of "
+                         f"the set, so choose n_real <= total.")
+    return _draw(real_images, real_labels, generated_images, generated_labels,
+                 per_class_counts(n_real), per_class_counts(total), seed)
 
 
 SETTING_NAMES = {"mixed": "real share of a fixed-size set", "generated_only": "generated only",
@@ -54,11 +106,8 @@ SETTING_NAMES = {"mixed": "real share of a fixed-size set", "generated_only": "g
 
 
 def _generator_function(generator):
-    """``generator`` as a function ``(labels int (n,), seed) -> images (n, ...)``.
-
-    Accepts a conditional ``gankit.gan.GAN`` (its ``generate``), a fitted
-    ``gankit.ppca.ClassConditionalPPCA`` (its ``sample``) or such a function itself.
-    """
+    """A conditional ``GAN``, a fitted ``ClassConditionalPPCA`` or such a function, as a
+    function ``(labels int (n,), seed) -> images (n, ...)``."""
     if hasattr(generator, "generate"):
         if not getattr(generator, "conditional", False):
             raise ValueError("The augmentation study needs labelled digits: pass a conditional "
@@ -77,45 +126,29 @@ def augmentation_study(generator, real_images, real_labels, test_images, test_la
                        epochs=6, verbose=0, progress_bar=True):
     """Test accuracy on real digits of classifiers trained on mixes of real and generated ones.
 
-    For each seed, a fresh network of the evaluator's architecture
-    (``gankit.evaluation.classifier.train_classifier``, ``epochs`` epochs) is trained on each of these sets
-    and tested on ``test_images``:
-
-    - ``"mixed"``: ``total`` images, a share ``f`` real, for each ``f`` in ``real_fractions``
-      (``mix_real_and_generated``);
-    - ``"generated_only"``: ``total`` generated images (the classification accuracy score);
-    - with ``small_real``: ``"small_real"``, ``small_real`` real images alone, and
-      ``"topped_up"``, the same real images completed to ``total`` with generated ones
-      (``top_up``).
-
-    Every set is balanced per digit. The seed chooses the real images, the generated images
-    (``total`` of them, balanced, drawn once per seed), the shuffle and the classifier's
-    initialisation. The classifier's seed makes runs repeatable on one backend and device.
+    Per seed, a fresh network of the evaluator's architecture trains ``epochs`` on each set and
+    is tested on ``test_images``: ``"mixed"`` (``total`` images, a share ``f`` real for each of
+    ``real_fractions``), ``"generated_only"`` (the classification accuracy score), and with
+    ``small_real`` that many real images alone (``"small_real"``) and topped up to ``total``
+    (``"topped_up"``). The seed draws the real and generated images and initialises the net.
 
     Args:
         generator: a conditional ``GAN``, a fitted ``ClassConditionalPPCA``, or a function
             ``(labels int (n,), seed) -> images (n, 28, 28[, 1])``, model range or uint8.
-        real_images: uint8 ``(N, 28, 28)`` or model range ``float32 (N, 28, 28[, 1])``.
-        real_labels, test_labels: int ``(N,)`` in 0..9.
-        test_images: real test digits, as ``real_images``.
-        total: size of every training set but the small real one.
-        real_fractions: shares of real images in [0, 1].
+        real_images, test_images: uint8 ``(N, 28, 28)`` or model range ``(N, 28, 28[, 1])``;
+            real_labels, test_labels: int ``(N,)`` in 0..9.
         small_real: size of the small real set (< ``total``), or None to skip that comparison.
-        seeds: one run of every configuration per seed.
-        epochs: classifier training epochs.
-        verbose: Keras's per-epoch output of each classifier.
-        progress_bar: show a progress bar over the classifiers (``keras.utils.Progbar``).
+        verbose: Keras's per-epoch output of each classifier; progress_bar: one over them all.
 
     Returns:
-        list of dicts, one per configuration and seed, in the order above: ``setting`` (a key
-        of ``SETTING_NAMES``), ``real_fraction`` (float, share of real images), ``n_real``,
-        ``n_generated``, ``seed``, ``epochs`` and ``test_accuracy`` (float in [0, 1]).
+        one dict per set and seed, in the order above: ``setting`` (a key of ``SETTING_NAMES``),
+        ``real_fraction``, ``n_real``, ``n_generated``, ``seed``, ``epochs``, ``test_accuracy``.
     """
     make = _generator_function(generator)
     real = prepare_images(real_images)
-    real_labels = check_labels(real_labels, real, "real_labels")
+    real_labels = check_labels(real_labels, len(real), "real_labels")
     test = prepare_images(test_images)
-    test_labels = check_labels(test_labels, test, "test_labels")
+    test_labels = check_labels(test_labels, len(test), "test_labels")
     total = check_count(total, "total")
     if total < NUM_CLASSES:
         raise ValueError(f"total={total} cannot hold every digit; choose total >= {NUM_CLASSES}.")
@@ -129,8 +162,7 @@ def augmentation_study(generator, real_images, real_labels, test_images, test_la
     seeds = [int(seed) for seed in seeds]
     if not seeds:
         raise ValueError("seeds is empty; pass at least one seed, e.g. (0,).")
-    if check_count(epochs, "epochs") < 1:
-        raise ValueError("epochs must be at least 1.")
+    check_count(epochs, "epochs", minimum=1)
 
     trained = {}  # one classifier per distinct (training set, seed)
 
@@ -154,20 +186,17 @@ def augmentation_study(generator, real_images, real_labels, test_images, test_la
             raise ValueError(f"The generator returned {len(generated)} images for {total} "
                              f"labels; it must return one image per label.")
 
-        def record(setting, images, labels, is_real, accuracy=None):
-            if accuracy is None:
-                accuracy = test_accuracy(images, labels, seed)
+        def record(setting, images, labels, is_real):
             n_real = int(np.sum(is_real))
             records.append({"setting": setting, "real_fraction": n_real / len(labels),
-                            "n_real": n_real, "n_generated": len(labels) - n_real,
-                            "seed": seed, "epochs": epochs, "test_accuracy": accuracy})
+                            "n_real": n_real, "n_generated": len(labels) - n_real, "seed": seed,
+                            "epochs": epochs, "test_accuracy": test_accuracy(images, labels, seed)})
 
         for fraction in fractions:
             record("mixed", *mix_real_and_generated(real, real_labels, generated,
                                                     generated_labels, total, fraction, seed))
-        images, labels, is_real = mix_real_and_generated(real, real_labels, generated,
-                                                         generated_labels, total, 0.0, seed)
-        record("generated_only", images, labels, is_real)  # the classification accuracy score
+        record("generated_only", *mix_real_and_generated(  # the classification accuracy score
+            real, real_labels, generated, generated_labels, total, 0.0, seed))
         if small_real is not None:
             # The same seed draws the same real images for both sets: a paired comparison.
             record("small_real", *top_up(real, real_labels, generated, generated_labels,
@@ -188,13 +217,9 @@ def _describe(row):
 
 
 def summarise_study(records):
-    """One row per configuration of ``augmentation_study``'s records, over the seeds.
-
-    Returns:
-        list of dicts, in the records' order: ``setting``, ``description`` (str),
-        ``real_fraction``, ``n_real``, ``n_generated``, ``n_seeds`` and the test accuracy's
-        ``mean``, ``min`` and ``max`` (floats in [0, 1]).
-    """
+    """One row per configuration of ``augmentation_study``'s records, over the seeds, in their
+    order: ``setting``, ``description``, ``real_fraction``, ``n_real``, ``n_generated``,
+    ``n_seeds`` and the test accuracy's ``mean``, ``min`` and ``max`` (in [0, 1])."""
     if not records:
         raise ValueError("No records to summarise; run augmentation_study first.")
     groups = {}
@@ -223,10 +248,9 @@ def format_study_table(records):
 
 
 def plot_study(records, path=None, title=None):
-    """Two panels: accuracy against the real share of the fixed-size set (generated only at
-    0%), and the small real set alone against the same set topped up. Points are means over
-    the seeds, bars span min..max. Returns a ``matplotlib.figure.Figure``; ``path`` also saves
-    it (``gankit.plotting.save_figure``)."""
+    """Accuracy against the real share of the fixed-size set, and the small real set alone
+    against the same topped up: means over the seeds, bars min..max. Returns the ``Figure``;
+    ``path`` also saves it."""
     rows = summarise_study(records)
     small = [r for r in rows if r["setting"] in ("small_real", "topped_up")]
     fig = new_figure(figsize=(10 if small else 5.5, 3.8))

@@ -1,20 +1,8 @@
-"""What a generator reproduces of the corruption, and cleaning a training set of letters.
+"""How much of the corruption a generator copies, and cleaning a training set of letters.
 
-The robustness study (``gankit.studies.robustness``) asks of each GAN trained on corrupted
-MNIST how much of the corruption it copies. This module answers it, and holds the letter
-contamination's noise-aware option:
-
-- ``clean_with_evaluator``: drops training images that the shipped evaluator does not
-  recognise as a digit.
-- ``LetterDetector`` / ``fit_letter_detector``: a digit-versus-letter logistic regression on
-  the evaluator's 128 features: the share of generated samples that are letters.
-- ``NoiseDetector`` / ``fit_noise_detector``: a per-image noise level from high-frequency
-  energy (``high_frequency_energy``), calibrated on clean and corrupted real images: the share
-  that "looks corrupted".
-
-Both detectors err on real images too; they report their error rates on held-out real images
-and correct the observed share for them (``share``, see ``_corrected_share``).
-Introduced in notebook 05.
+The detectors measure the share of samples that are letters or noisy, corrected for their
+error rates on held-out real images; ``clean_with_evaluator`` is the letters' noise-aware
+option. Introduced in notebook 05.
 """
 
 import math
@@ -33,24 +21,16 @@ CLEAN_THRESHOLD = RECOGNISABLE_THRESHOLD  # keep what recognisable_fraction coun
 
 
 def clean_with_evaluator(images, mask=None, threshold=CLEAN_THRESHOLD, evaluator=None):
-    """Drop the images that the evaluator does not call a digit with at least ``threshold``.
+    """Keep the images whose largest class probability is >= ``threshold`` (the rule of
+    ``gankit.evaluation.recognisable_fraction``). A letter that looks like a digit (o, l, s)
+    is kept and an untidy digit dropped; ``mask`` (``make_noisy_dataset``'s) counts both.
 
-    The rule is the one of ``gankit.evaluation.scores.recognisable_fraction``: an image is kept when the
-    evaluator's largest class probability is >= ``threshold`` (0.9). A letter that looks like a
-    digit (o, l, s, z...) is kept, and an untidy real digit is dropped; ``mask`` (from
-    ``make_noisy_dataset``) lets the report count both.
-
-    Args:
-        images: uint8 ``(N, 28, 28)`` or model range ``(N, 28, 28[, 1])``.
-        mask: optional bool ``(N,)``, True at the contaminating images.
-        threshold: confidence in (0, 1] needed to keep an image.
-        evaluator: from ``gankit.evaluation.classifier.load_evaluator`` (default: the shipped one).
+    Args: images uint8 ``(N, 28, 28)`` or model range ``(N, 28, 28[, 1])``; mask bool ``(N,)``.
 
     Returns:
-        ``(kept_images, keep, report)``: the kept images (same convention as ``images``), the
-        bool ``(N,)`` keep mask, and a dict of counts: ``n_images``, ``n_kept``, ``n_dropped``
-        and, with ``mask``, ``letters``, ``letters_kept``, ``digits_dropped`` and the rates
-        ``letter_keep_rate``, ``digit_drop_rate``.
+        ``(kept_images, keep, report)``: the kept images (as ``images``), the bool ``(N,)`` mask
+        and counts: ``n_images``, ``n_kept``, ``n_dropped`` and, with ``mask``, ``letters``,
+        ``letters_kept``, ``digits_dropped``, ``letter_keep_rate``, ``digit_drop_rate``.
     """
     if not 0 < threshold <= 1:
         raise ValueError(f"threshold must be in (0, 1], got {threshold}; 0.9 is the default.")
@@ -74,12 +54,8 @@ def clean_with_evaluator(images, mask=None, threshold=CLEAN_THRESHOLD, evaluator
 
 
 def _corrected_share(raw, tpr, fpr):
-    """The true share p behind an observed share ``raw = p tpr + (1 - p) fpr``, in [0, 1].
-
-    The Rogan-Gladen estimator: a detector that flags ``fpr`` of clean and ``tpr`` of
-    contaminated images observes more than p on clean samples and less on dirty ones. Values
-    outside [0, 1] (sampling error near the ends) are truncated to the range.
-    """
+    """The true share p behind an observed share ``raw = p tpr + (1 - p) fpr`` (Rogan-Gladen),
+    clipped to [0, 1] (sampling error near the ends)."""
     if tpr - fpr <= 0.05:
         return float("nan")  # the detector cannot tell the two apart: no estimate
     return float(np.clip((raw - fpr) / (tpr - fpr), 0.0, 1.0))
@@ -96,13 +72,10 @@ class _Detector:
 
 
 class LetterDetector(_Detector):
-    """Digit-versus-letter logistic regression on the evaluator's 128 features.
-
-    ``letter_probability(images)`` float64 ``(N,)``; ``is_contaminated(images)`` bool ``(N,)``
-    (probability >= 0.5). ``tpr``/``fpr``: shares of held-out letters/digits called letters.
-    It knows these two classes only: an image that is neither (the grey blobs of a barely
-    trained generator) is still called one of them, so read its share next to the scores.
-    """
+    """Digit-versus-letter logistic regression on the evaluator's 128 features: a letter at
+    probability >= 0.5; ``tpr``/``fpr``, the shares of held-out letters/digits called letters.
+    It knows these two classes only: a grey blob of a barely trained generator is still called
+    one of them, so read its share next to the scores."""
 
     def __init__(self, classifier, evaluator, tpr, fpr, source):
         self.classifier, self.evaluator = classifier, evaluator
@@ -117,23 +90,10 @@ class LetterDetector(_Detector):
 
 def fit_letter_detector(digits, letters, test_digits, test_letters, evaluator=None, source="",
                         max_blur=2.0, seed=0):
-    """Fit a ``LetterDetector`` on real digits and letters; measure it on held-out ones.
-
-    Features, not pixels: the evaluator's penultimate layer already describes strokes, so a
-    linear model on it separates most letters from digits in a second. Classes are weighted
-    equally, so the sizes of the two sets do not shift the decision. Generated digits are
-    smoother than real ones, and a detector fitted on sharp images alone takes blur for a sign
-    of a letter (it called most real digits blurred with sigma 1 letters); so every training
-    image is also added blurred with a random sigma in [0, ``max_blur``], letters and digits
-    alike, which leaves shape as the only difference between the classes.
-
-    Args:
-        digits, letters: training images (uint8 ``(N, 28, 28)`` or model range).
-        test_digits, test_letters: held-out images for ``tpr`` and ``fpr``.
-        source: where the letters came from (kept as ``.source``).
-        max_blur: largest blur sigma of the added copies (0: no copies).
-        seed: seed of the blur sigmas.
-    """
+    """Fit a ``LetterDetector`` on real ``digits`` and ``letters`` (uint8 or model range) and
+    measure it on held-out ones. Generated digits are smoother than real ones, and a detector
+    fitted on sharp images takes blur for a letter: every image is also added blurred (sigma
+    uniform in [0, ``max_blur``]), which leaves shape as the only difference."""
     if evaluator is None:
         evaluator = load_evaluator()
     rng = np.random.default_rng(seed)
@@ -157,27 +117,17 @@ def fit_letter_detector(digits, letters, test_digits, test_letters, evaluator=No
 
 
 def high_frequency_energy(images, sigma=1.0):
-    """Per-image median of ``|x - gaussian_filter(x, sigma)|`` in the model range: float64 ``(N,)``.
-
-    The residual after smoothing is the image's high-frequency part. Its median over the 784
-    pixels reads the background, where pixel noise shows and a clean digit is flat (exactly 0
-    for MNIST); the stroke edges, a fifth of the pixels, do not move it. (The residual's standard
-    deviation, dominated by those edges, flagged 7% of clean test digits as noisy at the
-    default corruption; the median flags none.)
-    """
+    """Per-image median of ``|x - gaussian_filter(x, sigma)|`` in the model range: float64
+    ``(N,)``. The median reads the background, where noise shows and a clean digit is flat (a
+    standard deviation, moved by the stroke edges, flagged 7% of clean digits as noisy)."""
     x = prepare_images(images)[..., 0].astype("float64")
     residual = x - ndimage.gaussian_filter(x, sigma=(0, sigma, sigma), mode="reflect")
     return np.median(np.abs(residual).reshape(len(x), -1), axis=1)
 
 
 class NoiseDetector(_Detector):
-    """Per-image noise level, calibrated: clean real images read 0, corrupted ones ``std``.
-
-    ``noise_level(images)`` maps high-frequency energy ``h`` linearly,
-    ``std * (h - h_clean) / (h_corrupted - h_clean)``, with ``h_clean`` and ``h_corrupted`` the
-    medians over calibration images; ``is_contaminated`` is ``noise_level > std / 2``, halfway
-    between the two. ``tpr``/``fpr``: shares of held-out corrupted/clean real images flagged.
-    """
+    """Per-image noise level, linear in the high-frequency energy: clean real images read 0,
+    corrupted ones ``std``; above ``std / 2`` an image counts as contaminated."""
 
     def __init__(self, h_clean, h_corrupted, std):
         self.h_clean, self.h_corrupted, self.std = float(h_clean), float(h_corrupted), std
@@ -192,23 +142,17 @@ class NoiseDetector(_Detector):
         return self.noise_level(images) > self.threshold
 
     def share(self, images):
-        """As for every detector, plus ``mean_level``: the mean noise level over ``std``. It
-        equals the corrupted share for a training set, and it also sees noise that a
-        generator spreads thinly over all its samples, which the flagged share misses."""
+        """Plus ``mean_level``, the mean noise level over ``std``: it also sees noise a generator
+        spreads thinly over all its samples, which the flagged share misses."""
         return {**super().share(images),
                 "mean_level": float(np.mean(self.noise_level(images)) / self.std)}
 
 
 def fit_noise_detector(clean, test_clean, blur_sigma=noise.DEFAULT_BLUR_SIGMA,
                        std=noise.DEFAULT_NOISE_STD, seed=0):
-    """Calibrate a ``NoiseDetector`` on ``clean`` real images and their corrupted copies.
-
-    The copies come from ``make_noisy_dataset(..., "gaussian", 1.0, blur_sigma=, std=)``;
-    ``test_clean`` (other real images, corrupted the same way) gives ``tpr`` and ``fpr``.
-
-    Raises:
-        ValueError: for ``std=0`` (blur alone leaves no pixel noise to detect).
-    """
+    """Calibrate a ``NoiseDetector`` on ``clean`` real images and their copies corrupted by
+    ``make_noisy_dataset(..., "gaussian", 1.0)``; ``test_clean`` (other real images, corrupted
+    the same way) gives ``tpr`` and ``fpr``. ``std`` must be > 0: blur leaves no noise."""
     if not std > 0:
         raise ValueError("The noise detector measures pixel noise, but std=0 adds none; use "
                          "std > 0, or judge blur-only corruption from the scores alone.")

@@ -1,44 +1,15 @@
-"""Corrupted training sets for the noise-robustness study.
+"""Corrupted training sets for the noise-robustness study: the exact definition of "corrupted".
 
-``make_noisy_dataset(images, corruption, fraction)`` returns a copy of ``images`` in which a chosen
-share is corrupted, and a boolean ``mask`` that says exactly which returned images those are.
-The study's conclusions depend on what "corrupted" means, so here is the precise definition.
+``make_noisy_dataset(images, kind, fraction)`` returns a copy of ``images`` with a share
+corrupted, and a bool ``mask`` saying exactly which returned images those are. Kinds:
+``"gaussian"`` (a blur of ``blur_sigma`` pixels, then pixel noise of ``std``, a share of the
+value range, then a clip to the range) and ``"letters"`` (EMNIST letters in place of digits, or
+appended after them with ``mode="add"``, as the original study added 10,000 to MNIST's 60,000).
 
-Two kinds of corruption:
-
-- ``corruption="gaussian"``: each chosen image is blurred with a Gaussian kernel of ``blur_sigma``
-  pixels (``scipy.ndimage.gaussian_filter``, one image at a time, borders reflected), then every
-  one of its 784 pixels gets independent Gaussian noise with standard deviation ``std``. The
-  ``std`` is a fraction of the full value range, so it means the same for both image
-  conventions: ``std=0.25`` is 0.25 * 255 = 63.75 grey levels for uint8 images and
-  0.25 * 2 = 0.5 for model-range floats. Values that the noise pushes outside the range are
-  clipped to it (0..255 or [-1, 1]); this clip is part of the definition and the only clipping
-  anywhere. uint8 results are then rounded to the nearest integer.
-- ``corruption="letters"`` (or ``"emnist"``): chosen images are replaced by EMNIST letters
-  (``mode="replace"``, the
-  default, which keeps the training-set size the same at every fraction), or letters are
-  appended after the digits (``mode="add"``), as in the original study, which added 10,000
-  EMNIST images to MNIST's 60,000 digits.
-
-Counts are exact, not random: with ``N`` input images,
-
-- ``mode="replace"`` and ``corruption="gaussian"`` corrupt ``k = round(fraction * N)`` images, chosen
-  uniformly at random without replacement; the result has ``N`` images;
-- ``mode="add"`` appends ``k = round(fraction * N / (1 - fraction))`` letters, so that letters
-  make up ``k / (N + k)``, which is ``fraction`` up to rounding, of the ``N + k`` returned images.
-  ``fraction = 10_000 / 70_000`` (about 14%) reproduces the study's 10,000 letters added to
-  60,000 digits.
-
-``round`` is Python's: to the nearest integer, halves to the even one (0.5 * 5 images -> 2).
-``corrupted_count`` gives ``k`` without building anything.
-
-Every image that is not corrupted is bit-identical to the input and stays at its index. The
-result has the input's dtype, shape convention and value range. The same ``seed`` gives the
-same result: ``numpy.random.default_rng(seed)`` draws a random order of the images and takes
-its first ``k`` (for ``mode="add"``, none), then a random order of the letters and takes its
-first ``k``, or the noise for the ``k`` images in that order. So, for one seed and one set of
-images, the sets are nested: what is corrupted at a smaller fraction is corrupted the same way
-at every larger one, and a study across fractions compares like with like.
+Counts are exact (``corrupted_count``); every other image is bit-identical at its index, in the
+input's dtype and range. ``numpy.random.default_rng(seed)`` draws an order of the images and
+corrupts its first ``k``, so for one seed the sets are nested: what is corrupted at a smaller
+fraction is corrupted the same way at every larger one, and a study compares like with like.
 Introduced in notebook 00.
 """
 
@@ -46,9 +17,9 @@ import numpy as np
 from scipy import ndimage
 
 from gankit import data
-from gankit.checks import check_count, check_fraction, check_images, check_sigma  # noqa: F401
+from gankit.checks import check_count, check_fraction, check_images, check_sigma
 
-CORRUPTIONS = ("gaussian", "letters")
+KINDS = ("gaussian", "letters")
 ALIASES = {"emnist": "letters"}  # the letters come from EMNIST Letters
 MODES = ("replace", "add")
 OPTIONS = {"gaussian": ("blur_sigma", "std"), "letters": ("letters", "mode")}
@@ -62,24 +33,19 @@ DEFAULT_BLUR_SIGMA = 1.0
 DEFAULT_NOISE_STD = 0.25
 
 
-def check_corruption(corruption):
+def check_kind(kind):
     """``"gaussian"`` or ``"letters"`` (``"emnist"`` is accepted for letters), checked."""
-    corruption = ALIASES.get(corruption, corruption)
-    if corruption not in CORRUPTIONS:
-        raise ValueError(f"Unknown corruption {corruption!r}; use 'gaussian' (blur plus pixel "
+    kind = ALIASES.get(kind, kind)
+    if kind not in KINDS:
+        raise ValueError(f"Unknown kind of corruption {kind!r}; use 'gaussian' (blur plus pixel "
                          f"noise) or 'letters' (EMNIST letters; 'emnist' means the same).")
-    return corruption
+    return kind
 
 
 def corrupted_count(n_images, fraction, mode="replace"):
-    """The exact number ``k`` of corrupted images that ``make_noisy_dataset`` produces.
-
-    Args:
-        n_images: number of input images ``N``.
-        fraction: share of corrupted images in the returned set, in [0, 1] (``[0, 1)`` for add).
-        mode: ``"replace"`` (also the count for ``corruption="gaussian"``): ``round(fraction * N)``;
-            ``"add"``: ``round(fraction * N / (1 - fraction))`` letters appended to the ``N``.
-    """
+    """The exact number ``k`` of images ``make_noisy_dataset`` corrupts among ``N = n_images``:
+    ``round(fraction * N)`` in place (``mode="replace"``, and Gaussian noise), or for ``"add"``
+    ``round(fraction * N / (1 - fraction))`` letters appended, ``fraction`` of the ``N + k``."""
     if mode not in MODES:
         raise ValueError(f"Unknown mode {mode!r}; use 'replace' (letters take the place of "
                          f"digits) or 'add' (letters are appended after the digits).")
@@ -90,58 +56,35 @@ def corrupted_count(n_images, fraction, mode="replace"):
     return round(fraction * n_images)
 
 
-def make_noisy_dataset(images, corruption, fraction, *, seed=0, **options):
+def make_noisy_dataset(images, kind, fraction, *, seed=0, **options):
     """Corrupt a share ``fraction`` of ``images``; see the module docstring for the exact rules.
 
     Args:
-        images: uint8 ``(N, 28, 28)`` in 0..255, or float32/float64 ``(N, 28, 28)`` or
-            ``(N, 28, 28, 1)`` in [-1, 1] (the model range); ``(N, 28, 28, 1)`` uint8 works too.
-        corruption: ``"gaussian"`` (blur, then pixel noise) or ``"letters"`` (EMNIST letters;
-            ``"emnist"`` means the same).
-        fraction: share of corrupted images in the returned set, in [0, 1]
-            (``[0, 1)`` for ``mode="add"``, where 1 would need infinitely many letters).
-        seed: seed of ``numpy.random.default_rng``; the same seed gives the same result.
-        **options: for ``corruption="gaussian"``:
-
-            - ``blur_sigma`` (default 1.0): standard deviation of the blur kernel in pixels;
-              0 means no blur.
-            - ``std`` (default 0.25): standard deviation of the pixel noise as a fraction of the
-              full value range (255 for uint8, 2 for [-1, 1]); 0 means no noise.
-
-            for ``corruption="letters"``:
-
-            - ``letters``: letter images in either convention, ``(M, 28, 28[, 1])``, converted
-              to the convention of ``images``; by default the train split of
-              ``gankit.data.load_emnist_letters()`` (loaded only when ``k > 0``). Drawn without
-              replacement, so ``M >= k`` is required.
-            - ``mode``: ``"replace"`` (default) or ``"add"``.
+        images: uint8 ``(N, 28, 28[, 1])`` in 0..255, or float ``(N, 28, 28[, 1])`` in [-1, 1].
+        kind: ``"gaussian"`` or ``"letters"`` (``"emnist"`` means the same).
+        fraction: corrupted share of the returned set, in [0, 1] (``[0, 1)`` for ``"add"``).
+        **options: for ``"gaussian"``, ``blur_sigma`` (pixels, default 1.0) and ``std``
+            (share of the value range, default 0.25), 0 turning either off; for
+            ``"letters"``, ``mode`` (``"replace"`` or ``"add"``) and ``letters``, images
+            ``(M, 28, 28[, 1])`` in either convention, drawn without replacement (default:
+            ``gankit.data.load_emnist_letters("train")``, loaded only when ``k > 0``).
 
     Returns:
-        ``(noisy, mask)``: ``noisy`` has the dtype and shape convention of ``images`` and
-        ``N`` images (``N + k`` for ``mode="add"``, letters last); ``mask`` is bool
-        ``(len(noisy),)``, True exactly at the ``k`` corrupted images (also when
-        ``blur_sigma=0`` and ``std=0`` leave them unchanged). Labels are not touched:
-        replaced images keep the digit's label of their index, and for ``mode="add"`` extend
-        the labels yourself, e.g. ``np.concatenate([labels.astype(int), np.full(k, -1)])`` with
-        ``k = len(noisy) - len(labels)`` gives the appended letters the label -1.
-
-    Raises:
-        ValueError: for a fraction outside [0, 1] or NaN, an unknown kind, mode or option,
-            negative ``blur_sigma``/``std``, images or letters of the wrong shape, dtype or
-            range, or fewer letters than needed.
+        ``(noisy, mask)``: ``noisy`` like ``images``, ``N`` images (``N + k`` for ``"add"``,
+        letters last); ``mask`` bool ``(len(noisy),)``, True at the ``k`` corrupted images.
+        Labels are untouched: ``np.concatenate([labels, np.full(k, -1)])`` labels added letters.
+        Bad input (a share, kind, mode, option, sigma, image or too few letters) is a
+        ``ValueError`` that names it.
     """
     images = check_images(images, "images", allow_empty=True)
     had_channel = images.ndim == 4
     images = images[..., 0] if had_channel else images
-    kind = check_corruption(corruption)
+    kind = check_kind(kind)
     unknown = sorted(set(options) - set(OPTIONS[kind]))
     if unknown:
-        raise ValueError(f"Unknown option(s) {', '.join(unknown)} for corruption={kind!r}; it takes "
+        raise ValueError(f"Unknown option(s) {', '.join(unknown)} for kind={kind!r}; it takes "
                          f"{' and '.join(OPTIONS[kind])}.")
     mode = options.get("mode", "replace")
-    if mode not in MODES:
-        raise ValueError(f"Unknown mode {mode!r}; use 'replace' (letters take the place of "
-                         f"digits) or 'add' (letters are appended after the digits).")
     k = corrupted_count(len(images), fraction, mode)
     rng = np.random.default_rng(seed)
     noisy = images.copy()

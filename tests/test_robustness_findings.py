@@ -1,8 +1,13 @@
-"""Reading a robustness sweep: tables, curves and the threshold rule, on constructed records."""
+"""Reading a robustness sweep: tables, curves, the threshold rule, the study's status and the
+spread points benchmarks/robustness.py plans, on constructed records."""
 
 import pytest
 
-from gankit.studies import robustness, robustness_findings, robustness_report
+from benchmark_modules import load
+from gankit import config
+from gankit.studies import robustness_findings
+
+spread_points = load("robustness").spread_points
 
 
 def record(fraction, seed, fd, recognisable, kind="gaussian", aware=False, letters=None):
@@ -17,25 +22,25 @@ def test_threshold_reads_constructed_curves():
     records = [record(f, 0, fd, r) for f, (fd, r) in curve.items()]
     records += [record(0.0, 1, 10, 0.8), record(0.05, 1, 30, 0.8), record(0.1, 1, 12, 0.8)]
     records += [record(f, 0, 5, 0.9, kind="letters", letters="stand-in") for f in (0.0, 0.1, 0.3)]
-    results = {t["kind"]: t for t in robustness_report.threshold(records)}
+    results = {t["kind"]: t for t in robustness_findings.threshold(records)}
     gaussian = results["gaussian"]
     # seed 0: 25 > 2 x 10 at 20%, so 30% does not count although it passes again
     assert gaussian["per_seed"] == {0: 0.1, 1: 0.0}
     assert gaussian["min"] == 0.0 and gaussian["max"] == 0.1 and gaussian["mean"] == 0.05
     standin = results["letters stand-in"]  # never called EMNIST
     assert standin["mean"] == 0.3 == standin["largest_tested"]
-    higher = {t["kind"]: t for t in robustness_report.threshold(records, "recognisable_fraction")}
+    higher = {t["kind"]: t for t in robustness_findings.threshold(records, "recognisable_fraction")}
     assert higher["gaussian"]["per_seed"] == {0: 0.1, 1: 0.1}  # 0.3 < 0.8 / 2 fails
-    text = robustness_report.format_thresholds(robustness_report.threshold(records))
+    text = robustness_findings.format_thresholds(robustness_findings.threshold(records))
     assert "at least" in text and "letters stand-in" in text and "EMNIST" not in text
 
 
 def test_the_stand_in_label_reaches_tables_and_figures():
     records = [record(f, 0, 5, 0.9, kind="letters", letters="stand-in") for f in (0.0, 0.3)]
     records += [record(f, 0, 5, 0.9, kind="letters", letters="emnist") for f in (0.0, 0.3)]
-    kinds = {row["kind"] for row in robustness_report.table(records, columns=("frechet_distance",))}
+    kinds = {row["kind"] for row in robustness_findings.table(records, columns=("frechet_distance",))}
     assert kinds == {"letters stand-in", "EMNIST letters"}
-    fig = robustness_report.plot_curves(records, ("frechet_distance",), ncols=1)
+    fig = robustness_findings.plot_curves(records, ("frechet_distance",), ncols=1)
     legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert "letters stand-in, plain" in legend and "EMNIST letters, plain" in legend
 
@@ -43,20 +48,20 @@ def test_the_stand_in_label_reaches_tables_and_figures():
 def test_threshold_refuses_what_it_cannot_read():
     records = [record(0.1, 0, 10, 0.8), record(0.2, 0, 10, 0.8)]
     with pytest.raises(ValueError, match="fraction 0"):
-        robustness_report.threshold(records)
+        robustness_findings.threshold(records)
     with pytest.raises(ValueError, match="factor >= 1"):
-        robustness_report.threshold(records, tolerance=0.5)
+        robustness_findings.threshold(records, tolerance=0.5)
     with pytest.raises(ValueError, match="quality scores"):
-        robustness_report.threshold(records, metric="contamination")
+        robustness_findings.threshold(records, metric="contamination")
 
 
 def test_table_and_curves():
     records = [record(0.0, 0, 10, 0.8), record(0.0, 1, 14, 0.8), record(0.3, 0, 20, 0.5)]
-    rows = robustness_report.table(records, columns=("frechet_distance", "contamination"))
+    rows = robustness_findings.table(records, columns=("frechet_distance", "contamination"))
     assert rows[0] == {"kind": "gaussian", "noise_aware": False, "fraction": 0.0, "seed": 0,
                        "frechet_distance": 10, "contamination": 0.0}
-    assert len(robustness_report.format_table(rows).splitlines()) == 2 + len(rows)
-    fractions, mean, low, high = robustness_report.curves(records, "frechet_distance")[
+    assert len(robustness_findings.format_table(rows).splitlines()) == 2 + len(rows)
+    fractions, mean, low, high = robustness_findings.curves(records, "frechet_distance")[
         ("gaussian", False)]
     assert fractions.tolist() == [0.0, 0.3] and mean.tolist() == [12, 20]
     assert low.tolist() == [10, 20] and high.tolist() == [14, 20]
@@ -65,13 +70,13 @@ def test_table_and_curves():
 def test_records_of_two_settings_are_not_mixed():
     records = [record(0.0, 0, 10, 0.8), record(0.0, 0, 12, 0.8)]
     with pytest.raises(ValueError, match="different settings"):
-        robustness_report.threshold(records)
+        robustness_findings.threshold(records)
 
 
 def test_plot_curves_draws_one_panel_per_metric(tmp_path):
     records = [record(f, 0, 10 + 20 * f, 0.8 - f) for f in (0.0, 0.1, 0.3)]
     records += [record(f, 0, 12, 0.8, aware=True) for f in (0.0, 0.3)]
-    fig = robustness_report.plot_curves(records, ("frechet_distance", "contamination",
+    fig = robustness_findings.plot_curves(records, ("frechet_distance", "contamination",
                                                   "noise_level"), ncols=2,
                                         path=tmp_path / "curves.png")
     visible = [ax for ax in fig.axes if ax.get_visible()]
@@ -90,32 +95,32 @@ FD = ("frechet_distance",)
 def test_spread_points_bracket_the_first_seeds_threshold():
     fds = dict(zip(GRID, (10, 11, 12, 15, 19, 25, 40)))  # passes up to 30%, fails at 50%
     records = [record(f, 0, fd, 0.8) for f, fd in fds.items()]
-    assert robustness.spread_points(records, GRID, (1,), FD) == [
+    assert spread_points(records, GRID, (1,), FD) == [
         ("gaussian", False, 0.0, 1), ("gaussian", False, 0.3, 1), ("gaussian", False, 0.5, 1)]
     # the second seed agrees: nothing more to run
     records += [record(f, 1, fds[f], 0.8) for f in (0.0, 0.3, 0.5)]
-    assert robustness.spread_points(records, GRID, (1,), FD) == []
+    assert spread_points(records, GRID, (1,), FD) == []
     # a curve whose first seed is still running is not planned yet
-    assert robustness.spread_points(records[:-4], GRID, (1,), FD) == []
+    assert spread_points(records[:-4], GRID, (1,), FD) == []
 
 
 def test_spread_points_follow_a_second_seed_whose_threshold_lies_lower():
     records = [record(f, 0, fd, 0.8) for f, fd in zip(GRID, (10, 11, 12, 15, 19, 25, 40))]
     records += [record(0.0, 1, 10, 0.8), record(0.3, 1, 30, 0.8), record(0.5, 1, 40, 0.8)]
     # seed 1 fails at 30%: its threshold reads 0 until the fractions below are run
-    assert robustness.spread_points(records, GRID, (1,), FD) == [("gaussian", False, 0.05, 1)]
+    assert spread_points(records, GRID, (1,), FD) == [("gaussian", False, 0.05, 1)]
     records.append(record(0.05, 1, 12, 0.8))
-    assert robustness.spread_points(records, GRID, (1,), FD) == [("gaussian", False, 0.1, 1)]
+    assert spread_points(records, GRID, (1,), FD) == [("gaussian", False, 0.1, 1)]
     records.append(record(0.1, 1, 25, 0.8))  # fails: seed 1's threshold is 5%, bracketed
-    assert robustness.spread_points(records, GRID, (1,), FD) == []
-    assert robustness_report.threshold(records)[0]["per_seed"] == {0: 0.3, 1: 0.05}
+    assert spread_points(records, GRID, (1,), FD) == []
+    assert robustness_findings.threshold(records)[0]["per_seed"] == {0: 0.3, 1: 0.05}
 
 
 def test_spread_points_at_the_ends_of_the_grid():
     passing = [record(f, 0, 10, 0.8) for f in GRID]  # never fails: the last two fractions
-    assert [p[2] for p in robustness.spread_points(passing, GRID, (1,), FD)] == [0.0, 0.5, 0.75]
+    assert [p[2] for p in spread_points(passing, GRID, (1,), FD)] == [0.0, 0.5, 0.75]
     failing = [record(f, 0, 10 if f == 0 else 50, 0.8) for f in GRID]  # fails at once
-    assert [p[2] for p in robustness.spread_points(failing, GRID, (1,), FD)] == [0.0, 0.05]
+    assert [p[2] for p in spread_points(failing, GRID, (1,), FD)] == [0.0, 0.05]
 
 
 def contaminated(fraction, contamination, seed=0, fd=10.0, recognisable=0.8, **kwargs):
@@ -130,7 +135,7 @@ def test_plot_contamination_puts_every_point_against_the_diagonal(tmp_path):
     records += [contaminated(f, 0.01, kind="letters", aware=True, letters="stand-in")
                 for f in (0.0, 0.3)]
     records[-1]["train_share"] = 0.05  # cleaning removed most letters
-    fig = robustness_report.plot_contamination(records, path=tmp_path / "contamination.png")
+    fig = robustness_findings.plot_contamination(records, path=tmp_path / "contamination.png")
     ax = fig.axes[0]
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert {"gaussian, plain", "letters stand-in, plain",
@@ -148,23 +153,40 @@ def test_study_status_reads_only_what_is_there():
     records = [record(f, 0, fd, 0.8) for f, fd in zip(GRID, (10, 11, 12, 15, 19, 25, 40))]
     records += [record(0.0, 1, 10, 0.8)]  # seed 1 has begun: 30%, 50% (Fréchet), 75% to run
     records += [record(f, 0, 10, 0.8, aware=True) for f in (0.0, 0.05)]
-    status = robustness_findings.study_status(records, GRID, (1,))
+    status = robustness_findings.study_status(records, GRID)
     plain, aware = status[("gaussian", False)], status[("gaussian", True)]
-    assert plain["complete"] and plain["pending"] == {1: [0.3, 0.5, 0.75]}
+    assert plain["complete"] and plain["spread"] == {1: [0.0]}
     assert not aware["complete"] and aware["missing"] == [0.1, 0.2, 0.3, 0.5, 0.75]
     assert status[("letters", False)]["seed"] is None
     text = robustness_findings.format_status(status)
-    assert "complete, seed 0" in text and "still to run: 30%, 50%, 75%" in text
+    assert "complete, seed 0 (7 shares); seed 1 at 0%" in text
     assert "2 of 7 shares so far" in text and "letters, plain" in text and "not there yet" in text
-    # thresholds: the complete curve's first seed only (seed 1 is unfinished, aware incomplete)
-    finished = robustness_findings.finished_curves(records, GRID, (1,))
-    assert {(r["noise_aware"], r["seed"]) for r in finished} == {(False, 0)}
-    summary = robustness_findings.threshold_summary(records, GRID, (1,))
+    # thresholds: complete curves only (a spread seed still running: the benchmark's settled)
+    finished = robustness_findings.finished_curves(records, GRID)
+    assert {(r["noise_aware"], r["seed"]) for r in finished} == {(False, 0), (False, 1)}
+    summary = robustness_findings.threshold_summary(records[:7] + records[8:], GRID)
     assert "gaussian         plain       30%" in summary
     assert "No threshold yet (curve still running): gaussian, noise-aware" in summary
+
+
+def test_the_benchmark_reads_spread_seeds_only_once_their_points_are_in():
+    benchmark = load("robustness")
+    sizes = config.RobustnessSizes(fractions=GRID, seeds=(0,), spread_seeds=(1,), epochs=1,
+                                   model="vanilla", batch_size=64)
+    records = [record(f, 0, fd, 0.8) for f, fd in zip(GRID, (10, 11, 12, 15, 19, 25, 40))]
+    records += [record(0.0, 1, 10, 0.8)]  # seed 1 has begun: 30%, 50% (Fréchet), 75% to run
+    records += [record(f, 0, 10, 0.8, aware=True) for f in (0.0, 0.05)]
+    pending = spread_points(records, GRID, (1,))
+    text = benchmark.format_status(records, sizes, pending)
+    assert "complete, seed 0 (7 shares); seed 1 at 0%; seed 1 still to run: 30%, 50%, 75%" in text
+    assert "2 of 7 shares so far" in text and "other seeds follow once it is complete" in text
+    settled = benchmark.settled(records, pending)
+    assert {(r["noise_aware"], r["seed"]) for r in settled} == {(False, 0), (True, 0)}
     records += [record(f, 0, 10, 0.8, aware=True) for f in GRID[2:]]
     records += [record(f, 1, fd, 0.8) for f, fd in ((0.3, 19), (0.5, 25), (0.75, 40))]
-    summary = robustness_findings.threshold_summary(records, GRID, (1,), metrics=("frechet_distance",))
+    settled = benchmark.settled(records, spread_points(records, GRID, (1,)))
+    assert {(r["noise_aware"], r["seed"]) for r in settled} == {(False, 0), (False, 1), (True, 0)}
+    summary = robustness_findings.threshold_summary(settled, GRID, metrics=FD)
     assert "range 30%-30%" in summary and "moves it from 30% to at least 75%" in summary
 
 
@@ -220,12 +242,12 @@ def test_plot_samples_shows_the_stored_samples_that_are_there(tmp_path):
         r["samples_file"] = f"point_{r['fraction']}.npz"
         np.savez(tmp_path / r["samples_file"], images=np.zeros((100, 28, 28), np.uint8))
     records[2]["samples_file"] = "missing.npz"
-    fig = robustness_report.plot_samples(records, tmp_path, fractions=(0.0, 0.3), n=5)
+    fig = robustness_findings.plot_samples(records, tmp_path, fractions=(0.0, 0.3), n=5)
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert labels == ["gaussian, plain, 0%"]  # 10% is not asked for, 30% has no samples file
-    assert robustness_report.plot_samples(records[2:], tmp_path) is None
+    assert robustness_findings.plot_samples(records[2:], tmp_path) is None
     with pytest.raises(ValueError, match="keeps 100 samples"):
-        robustness_report.plot_samples(records, tmp_path, n=101)
+        robustness_findings.plot_samples(records, tmp_path, n=101)
 
 
 def test_threshold_summary_says_when_the_grid_cannot_show_a_shift():
@@ -239,4 +261,4 @@ def test_spread_points_bracket_the_threshold_of_every_metric():
     fds = (10, 11, 12, 15, 19, 25, 40)            # Fréchet threshold 30%
     recognisable = (0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.3)  # recognisable threshold 50%
     records = [record(f, 0, fd, r) for f, fd, r in zip(GRID, fds, recognisable)]
-    assert [p[2] for p in robustness.spread_points(records, GRID, (1,))] == [0.0, 0.3, 0.5, 0.75]
+    assert [p[2] for p in spread_points(records, GRID, (1,))] == [0.0, 0.3, 0.5, 0.75]
