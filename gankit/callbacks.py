@@ -200,7 +200,7 @@ class GeneratorAverage(keras.callbacks.Callback):
     holds the average its optimizer keeps (``optimizer.finalize_variable_values``), so sample
     grids and the generator after ``fit`` are the average. Its ``BatchNormalization`` layers get
     statistics of its own: those of one batch of ``n`` images drawn by the averaged generator
-    (latent vectors from ``seed``, labels from ``GAN.network_labels`` for a conditional GAN or
+    (latent vectors from ``seed``, labels from ``GAN.generator_labels`` for a conditional GAN or
     one with clusters); the trained weights' statistics do not match the average, and its
     samples are worse with them. When the next epoch starts the trained weights and their
     statistics are put back, exactly, so training never sees the average; callbacks that save
@@ -233,8 +233,8 @@ class GeneratorAverage(keras.callbacks.Callback):
         gan, layers = self.model, list(self._layers())
         rng = np.random.default_rng(self.seed)
         inputs = rng.standard_normal((self.n, gan.latent_dim)).astype("float32")
-        if gan.labelled:
-            inputs = [inputs, gan.network_labels(self.n, rng)]
+        if gan.takes_labels:
+            inputs = [inputs, gan.generator_labels(self.n, rng)]
         momenta = [layer.momentum for layer in layers]
         try:
             for layer in layers:

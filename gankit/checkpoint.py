@@ -165,7 +165,7 @@ def run_record(gan, x=None, y=None, batch_size=None, run=None):
 
     Returns:
         ``{"backend", "generator", "discriminator", "latent_dim", "num_classes",
-        "d_optimizer", "g_optimizer", "loss", "label_smoothing", "corruption", "batch_size",
+        "d_optimizer", "g_optimizer", "label_smoothing", "corruption", "batch_size",
         "images", "labels", **run}``, and ``"update"`` when it is not ``"alternating"``. The
         optimizers and the corruption layer are their Keras configurations (learning rate,
         beta_1, ...); the networks and the data are summaries ending in a SHA-256 digest (first
@@ -186,7 +186,6 @@ def run_record(gan, x=None, y=None, batch_size=None, run=None):
         "num_classes": getattr(gan, "num_classes", None),
         "d_optimizer": _optimizer(gan.d_optimizer),
         "g_optimizer": _optimizer(gan.g_optimizer),
-        "loss": getattr(gan, "loss_name", None),
         "label_smoothing": getattr(gan, "label_smoothing", None),
         "corruption": _layer(getattr(gan, "corruption", None)),
         "batch_size": batch_size if batch_size is not None or not is_array else 32,

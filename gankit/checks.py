@@ -225,3 +225,15 @@ def check_finite(logs, where):
             "Resume from the last checkpoint (a Checkpoint callback keeps the last good epoch) "
             "with a lower learning rate (a changed learning rate needs resume=\"force\", or "
             "--resume-anyway on the command line), or check the data for NaN values.")
+
+
+def check_training_images(images):
+    """A GAN's training images: ``float (N, 28, 28, 1)`` in [-1, 1] (the model range)."""
+    images = check_images(images, "training images")
+    if images.dtype == np.uint8:
+        raise ValueError("training images are uint8 in 0..255, but a GAN trains on floats in the model "
+                         "range [-1, 1]: convert them with gankit.data.to_model_range.")
+    if images.ndim != 4:
+        raise ValueError(f"training images must have shape (N, 28, 28, 1), got {images.shape}; "
+                         "add the channel axis with images[..., None].")
+    return images
