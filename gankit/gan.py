@@ -1,9 +1,5 @@
-"""The ``GAN`` model: a generator and a discriminator trained against each other by ``fit``.
-
-Introduced in notebook 01; notebook 02 adds clusters, notebook 03 labels, notebook 05 AmbientGAN's
-``corruption``. The training step is ``gankit/backend/<name>.py``, one file per Keras backend; the
-losses it descends are ``gankit.backend.losses``.
-"""
+"""The ``GAN`` model, a ``keras.Model`` trained by ``fit`` (introduced in notebook 01; clusters in 02,
+labels in 03, AmbientGAN's ``corruption`` in 05). Its training step is ``gankit/backend/<name>.py``."""
 
 import numpy as np
 import keras
@@ -33,25 +29,18 @@ class _OptimizerPair:
 class GAN(GANTrainer, keras.Model):
     """A generator and a discriminator, trained against each other by ``fit``.
 
-    Args:
-        generator: maps ``z`` ``(N, latent_dim)`` (and labels ``(N,)`` if it takes them) to images
-            ``float32 (N, 28, 28, 1)`` in [-1, 1]; discriminator: maps images (and labels) to logits.
-        num_classes: the classes of a pair that takes labels; 10 (the digits) by default.
-        seed: seed of the latent vectors drawn in training.
-        corruption: a Keras layer applied to generated images before the discriminator sees them
-            (AmbientGAN, notebook 05); ``generate`` returns clean images.
-        clusters: a ``gankit.clusters.Clusters``: a pair that takes labels trains on the images'
-            cluster indices (``num_classes = clusters.k``); the user gives no labels.
-
-    Each epoch logs ``d_loss``, ``g_loss`` and ``d_real`` / ``d_fake``, the discriminator's mean
-    probability "real" on the real and on the generated batches.
+    generator: ``z`` ``(N, latent_dim)`` (and labels ``(N,)`` if it takes them) to images
+    ``float32 (N, 28, 28, 1)`` in [-1, 1]; discriminator: images (and labels) to logits ``(N, 1)``.
+    corruption: a Keras layer applied to generated images before the discriminator sees them
+    (``generate`` returns clean ones). clusters: a ``gankit.clusters.Clusters``: the pair takes labels
+    (``num_classes = clusters.k``) and trains on the images' cluster indices; the user gives none.
+    Each epoch logs ``d_loss``, ``g_loss``, ``d_real`` and ``d_fake`` (D's mean probability "real").
     """
 
     def __init__(self, generator, discriminator, num_classes=None, seed=None, corruption=None,
                  clusters=None, **kwargs):
         super().__init__(**kwargs)
-        self.generator = generator
-        self.discriminator = discriminator
+        self.generator, self.discriminator = generator, discriminator
         # takes_labels: the networks take a label input (a digit, or a cluster the GAN assigns);
         # conditional: the user gives the labels, to fit(images, labels) and generate(labels=).
         self.takes_labels = len(generator.inputs) == 2
@@ -59,9 +48,8 @@ class GAN(GANTrainer, keras.Model):
             raise ValueError("The generator and the discriminator must both be conditional (two inputs: "
                              "data and label) or both unconditional; build them with the same num_classes.")
         if clusters is not None and not self.takes_labels:
-            raise ValueError("clusters need a conditional pair of networks (num_classes = clusters.k) to "
-                             "train on the cluster indices; build them with "
-                             "gankit.models.build_pair(..., num_classes=clusters.k).")
+            raise ValueError("clusters need a conditional pair of networks to train on the cluster indices: "
+                             "build them with gankit.models.build_pair(..., num_classes=clusters.k).")
         self.clusters = clusters
         self.conditional = self.takes_labels and clusters is None
         self.num_classes = (None if not self.takes_labels else clusters.k if clusters is not None
@@ -77,15 +65,12 @@ class GAN(GANTrainer, keras.Model):
         self.d_fake_tracker = keras.metrics.Mean(name="d_fake")
         self.built = True
 
-    def compile(self, d_optimizer=None, g_optimizer=None, label_smoothing=0.0,
-                update="alternating", **kwargs):
-        """Set the two optimizers (default Adam(2e-4, beta_1=0.5), the DCGAN paper's) and the step.
-
-        ``label_smoothing`` in [0, 0.5): real images aim at ``1 - label_smoothing`` (Salimans et al.
-        2016 use 0.1). ``update``: ``"alternating"`` (a discriminator step, then a generator step on a
-        fresh batch scored by the updated discriminator) or ``"simultaneous"`` (both from one
-        generated batch). ``kwargs`` go to ``keras.Model.compile`` (``jit_compile``, ...).
-        """
+    def compile(self, d_optimizer=None, g_optimizer=None, label_smoothing=0.0, update="alternating",
+                **kwargs):
+        """Set two optimizers (default Adam(2e-4, beta_1=0.5), the DCGAN paper's), ``label_smoothing`` in
+        [0, 0.5) (real images aim at ``1 - label_smoothing``) and ``update``: ``"alternating"`` (a
+        discriminator step, then a generator step on a fresh batch scored by the updated discriminator)
+        or ``"simultaneous"`` (both from one batch). ``kwargs`` go to ``keras.Model.compile``."""
         if not 0 <= label_smoothing < 0.5:
             raise ValueError(f"label_smoothing must be in [0, 0.5), got {label_smoothing}.")
         if update not in UPDATES:
@@ -136,13 +121,11 @@ class GAN(GANTrainer, keras.Model):
         return x, self.clusters.assign(x)
 
     def class_labels(self, n):
-        """The labels a conditional GAN's ``n`` samples are asked for (and scored against):
-        ``uint8 (n,)``, ``i % num_classes``; None for other GANs."""
+        """The classes a conditional GAN's ``n`` samples are asked for, ``uint8 (n,)`` ``i % num_classes``."""
         return (np.arange(n) % self.num_classes).astype("uint8") if self.conditional else None
 
     def generator_labels(self, n, rng=None):
-        """The label input of the generator for ``n`` samples, ``int32 (n,)``: cluster indices
-        drawn with the clusters' frequencies (NumPy generator ``rng``), else ``class_labels``."""
+        """The generator's labels ``int32 (n,)``: clusters drawn by frequency (from ``rng``), or classes."""
         if self.clusters is not None:
             return self.clusters.sample(n, rng)
         return self.class_labels(n).astype("int32") if self.conditional else None
@@ -155,8 +138,6 @@ class GAN(GANTrainer, keras.Model):
 
     def call(self, inputs, training=False):
         return self.generator(inputs, training=training)
-
-    # --- the pieces of a training step (gankit/backend/<name>.py) ---------------------------
 
     def unpack(self, data):
         """A batch from ``fit`` as ``(images, int32 labels or None)``."""
@@ -182,8 +163,6 @@ class GAN(GANTrainer, keras.Model):
             tracker.update_state(value)
         return {m.name: m.result() for m in self.metrics}
 
-    # --- checkpoints --------------------------------------------------------------------------
-
     def _random_states(self):
         return [v for v in self.variables if v.name == "seed_generator_state"]
 
@@ -196,13 +175,10 @@ class GAN(GANTrainer, keras.Model):
         states = self._random_states()
         saved = [key for key in store.keys() if key.startswith("random_state_")]
         if len(saved) != len(states):
-            raise ValueError(f"The weights file holds {len(saved)} random-generator states but this GAN "
-                             f"has {len(states)}: it was saved from a GAN built differently. Rebuild the "
-                             "same generator and discriminator before loading.")
+            raise ValueError(f"The weights file holds {len(saved)} random-generator states but this GAN has "
+                             f"{len(states)}: rebuild the generator and discriminator it was saved from.")
         for i, state in enumerate(states):
             state.assign(store[f"random_state_{i}"])
-
-    # --- sampling ---------------------------------------------------------------------------
 
     def generate(self, n=None, seed=None, labels=None, z=None, batch_size=1000):
         """``n`` images (or one per row of ``z`` ``(n, latent_dim)``), ``float32 (n, 28, 28, 1)`` in [-1, 1].
@@ -219,16 +195,12 @@ class GAN(GANTrainer, keras.Model):
         z = np.asarray(z, dtype="float32")
         if z.ndim != 2 or z.shape[1] != self.latent_dim:
             raise ValueError(f"z must have shape (n, {self.latent_dim}), got {z.shape}.")
-        n = len(z)
-        if self.takes_labels:
-            labels = self.generator_labels(n, rng) if labels is None else labels
-            labels = check_labels(labels, n, "labels", self.num_classes).astype("int32")
-        elif labels is not None:
+        if labels is not None and not self.takes_labels:
             raise ValueError("labels are for conditional GANs; this generator takes z only.")
-        chunks = []
-        for start in range(0, n, batch_size):
-            inputs = z[start:start + batch_size]
-            if self.takes_labels:
-                inputs = [inputs, labels[start:start + batch_size]]
-            chunks.append(ops.convert_to_numpy(self.generator(inputs, training=False)))
-        return np.concatenate(chunks).astype("float32")
+        if self.takes_labels:
+            labels = self.generator_labels(len(z), rng) if labels is None else labels
+            labels = check_labels(labels, len(z), "labels", self.num_classes).astype("int32")
+        batch = lambda s: [z[s], labels[s]] if self.takes_labels else z[s]
+        slices = [slice(i, i + batch_size) for i in range(0, len(z), batch_size)]
+        images = [ops.convert_to_numpy(self.generator(batch(s), training=False)) for s in slices]
+        return np.concatenate(images).astype("float32")

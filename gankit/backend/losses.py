@@ -1,9 +1,6 @@
-"""The GAN losses every backend's training step descends (notebook 01 writes them out).
-
-Binary cross-entropy on the discriminator's logits ``(N, 1)``: it aims at 1 on real images (or
-``1 - smoothing``, one-sided label smoothing) and 0 on generated ones; the generator's loss is the
-non-saturating one of Goodfellow et al. (2014): its images aimed at 1.
-"""
+"""The GAN losses every backend's step descends (notebook 01 writes them out): binary cross-entropy
+on the discriminator's logits ``(N, 1)``, real images aimed at 1 (``1 - smoothing``: one-sided label
+smoothing), generated ones at 0; the generator's loss is the non-saturating one, its images aimed at 1."""
 
 from keras import ops
 
