@@ -1,5 +1,5 @@
 """The GAN training step on JAX: Keras's loop passes every variable's value and takes the new ones
-back; the networks run on given values inside a ``keras.StatelessScope``, which ``jax.vjp`` differentiates.
+back; the step runs on those values in a ``keras.StatelessScope``, and ``jax.vjp`` differentiates.
 """
 
 import jax
@@ -17,42 +17,40 @@ class GANTrainer:
         n, smoothing = ops.shape(real)[0], self.label_smoothing
         d_weights, g_weights = self.discriminator.trainable_variables, self.generator.trainable_variables
         rest = self.non_trainable_variables  # random states, batch-norm statistics
-        parts = (self.trainable_variables, rest, self.optimizer.variables)
-        values = {id(v): x for part, xs in zip(parts, state) for v, x in zip(part, xs)}
-        current = lambda variables: [values[id(v)] for v in variables]
+        parts = (self.trainable_variables, rest, self.optimizer.variables, self.metrics_variables)
 
-        def run(forward):  # forward() on values: its losses, its logits, and backward(k) of loss k
+        def run(forward):  # forward()'s losses and logits, and backward(k): loss k's gradients for D, G
             def pure(d, g):
-                mapping = [*zip(rest, current(rest)), *zip(d_weights, d), *zip(g_weights, g)]
+                mapping = [*((v, v.value) for v in rest), *zip(d_weights, d), *zip(g_weights, g)]
                 with keras.StatelessScope(state_mapping=mapping) as scope:
                     loss_values, logits = forward()
                 return loss_values, (logits, [scope.get_current_value(v) for v in rest])
-            out, vjp, (logits, new) = jax.vjp(pure, current(d_weights), current(g_weights), has_aux=True)
-            values.update(zip(map(id, rest), new))
+            values = lambda weights: [w.value for w in weights]
+            out, vjp, (logits, new) = jax.vjp(pure, values(d_weights), values(g_weights), has_aux=True)
+            for variable, value in zip(rest, new):
+                variable.assign(value)
             one_hot = lambda k: tuple(ops.ones_like(x) if x is out[k] else ops.zeros_like(x) for x in out)
-            return out, logits, lambda k: vjp(one_hot(k))  # D's and G's gradients (XLA drops unused ones)
+            return out, logits, lambda k: vjp(one_hot(k))  # XLA drops the gradients not used
 
-        def apply(opt, gradients, weights):
-            updated, opt_state = opt.stateless_apply(current(opt.variables), gradients, current(weights))
-            values.update(zip(map(id, weights + opt.variables), updated + opt_state))
-
-        # Train the discriminator: real images towards "real", generated ones towards "fake".
-        def scores():
+        def scores():  # D's logits on a real and a generated batch, and both losses
             fake = self.fake_batch(n, labels)
             real_logits, fake_logits = self.discriminate(real, labels), self.discriminate(fake, labels)
-            d_loss, g_loss = losses.d_loss(real_logits, fake_logits, smoothing), losses.g_loss(fake_logits)
-            return (d_loss, g_loss), (real_logits, fake_logits)  # g_loss: the simultaneous update's
-        (d_loss, g_loss), (real_logits, fake_logits), backward = run(scores)
-        apply(self.d_optimizer, backward(0)[0], d_weights)
+            return ((losses.d_loss(real_logits, fake_logits, smoothing), losses.g_loss(fake_logits)),
+                    (real_logits, fake_logits))
 
-        # Train the generator towards "real": simultaneous, on that batch at the weights it was
-        # scored with; alternating, on fresh images judged by the updated discriminator.
-        if self.update == "alternating":
-            fresh = lambda: ((losses.g_loss(self.discriminate(self.fake_batch(n, labels), labels)),), ())
-            (g_loss,), _, backward = run(fresh)
-        apply(self.g_optimizer, backward(-1)[1], g_weights)
+        mapping = [pair for part, values in zip(parts, state) for pair in zip(part, values)]
+        with keras.StatelessScope(state_mapping=mapping) as scope:  # records every update below
+            # Train the discriminator: real images towards "real", generated ones towards "fake".
+            (d_loss, g_loss), (real_logits, fake_logits), backward = run(scores)
+            self.d_optimizer.apply(backward(0)[0], d_weights)
 
-        # Report the losses and D's verdicts, updating the metrics' values statelessly.
-        with keras.StatelessScope(state_mapping=list(zip(self.metrics_variables, state[3]))) as scope:
+            # Train the generator towards "real": simultaneous, on that batch at the weights it was
+            # scored with (g_loss above); alternating, on fresh images judged by the updated discriminator.
+            if self.update == "alternating":
+                fresh = lambda: ((losses.g_loss(self.discriminate(self.fake_batch(n, labels), labels)),), ())
+                (g_loss,), _, backward = run(fresh)
+            self.g_optimizer.apply(backward(-1)[1], g_weights)
+
+            # Report the losses and D's verdicts (epoch means in the progress bar and the logs).
             logs = self.update_metrics(d_loss, g_loss, real_logits, fake_logits)
-        return logs, (*map(current, parts), [scope.get_current_value(v) for v in self.metrics_variables])
+        return logs, tuple([scope.get_current_value(v) for v in part] for part in parts)
