@@ -23,7 +23,7 @@ INFO = {"recipe", "setting", "epochs", "batch_size", "seed", "backend", "train_s
 def check_scores(gan, n=CHECK_SAMPLES, seed=CHECK_SEED):
     """The evaluator's scores of ``n`` samples of ``gan`` (seed ``seed``), as a provenance
     record stores them."""
-    labels = gan.sample_labels(n)
+    labels = gan.class_labels(n)
     return score_images(gan.generate(n, seed=seed, labels=labels), labels=labels)
 
 
@@ -67,7 +67,7 @@ def export(gan, model, info, folder=None, n_samples=10_000, seed=0):
     if size > MAX_FILE_BYTES:
         raise ValueError(f"The {model} generator takes {size:,} bytes in float16, over the "
                          f"{MAX_FILE_BYTES:,} allowed per file: ship a smaller generator.")
-    labels = shipped.sample_labels(n_samples)
+    labels = shipped.class_labels(n_samples)
     record = {"model": model, **info,
               "weights": {"file": weights_path.name, "dtype": "float16", "bytes": size,
                           "parameters": int(sum(w.size for w in rounded))},

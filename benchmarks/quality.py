@@ -73,7 +73,7 @@ def run_gan(kind, epochs, settings, runs_dir, seed):
                   epochs=epochs, batch_size=settings.batch_size[kind], out_dir=run_dir,
                   sample_every=max(1, epochs), show=False, verbose=2)
     n = settings.n_samples
-    sample_labels = gan.sample_labels(n)
+    sample_labels = gan.class_labels(n)
     samples = gan.generate(n, seed=seed, labels=sample_labels)
     # train_seconds: the epochs (of every session of a resumed run) and the clustering
     info = {"epochs": epochs,

@@ -48,7 +48,6 @@ LEVERS = {
                      "discriminator": {**HALF["discriminator"], "kernel_size": 3}}, 64),
     "half-b64-wide-d": ("halved generator, the kit's discriminator (64-128), batch 64",
                         {"generator": HALF["generator"]}, 64),
-    "half-b64-hinge": ("halved, batch 64, hinge loss", {**HALF, "loss": "hinge"}, 64),
     "half-b64-wide-d-ls": ("the recipe (half-b64-wide-d) with one-sided label smoothing 0.1 "
                            "(the discriminator's target for real digits is 0.9)",
                            {"generator": HALF["generator"], "label_smoothing": 0.1}, 64),
@@ -136,7 +135,7 @@ def run_lever(model, name, epochs, settings, runs_dir, seed=0):
                    run={"lever": name, "recipe": model, "seed": seed})
     seconds = training.logged_seconds(run_dir)
     n = settings.n_samples
-    sample_labels = gan.sample_labels(n)
+    sample_labels = gan.class_labels(n)
     start = time.perf_counter()  # a GAN with clusters draws them itself (GAN.generate)
     scores = score_images(gan.generate(n, seed=seed, labels=sample_labels), labels=sample_labels)
     keep = ("classifier_score", "frechet_distance", "recognisable_fraction", "covered",

@@ -180,8 +180,8 @@ class GeneratorAverage(keras.callbacks.Callback):
         gan, layers = self.model, list(self._layers())
         rng = np.random.default_rng(self.seed)
         inputs = rng.standard_normal((self.n, gan.latent_dim)).astype("float32")
-        if gan.labelled:
-            inputs = [inputs, gan.network_labels(self.n, rng)]
+        if gan.takes_labels:
+            inputs = [inputs, gan.generator_labels(self.n, rng)]
         momenta = [layer.momentum for layer in layers]
         try:
             for layer in layers:

@@ -83,7 +83,6 @@ def run_record(gan, x=None, y=None, batch_size=None, run=None):
         **{key: getattr(gan, key, None) for key in ("latent_dim", "num_classes",
                                                     "label_smoothing", "update")},
         "d_optimizer": _config(gan.d_optimizer), "g_optimizer": _config(gan.g_optimizer),
-        "loss": getattr(gan, "loss_name", None),
         "corruption": None if corruption is None else _config(corruption),
         "batch_size": 32 if batch_size is None and isinstance(x, np.ndarray) else batch_size,
         "images": array(x, "images") if isinstance(x, np.ndarray) else "not recorded (not NumPy)",

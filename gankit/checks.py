@@ -235,3 +235,15 @@ def check_features(feats, name):
     if not np.all(np.isfinite(feats)):
         raise ValueError(f"{name} contains NaN or infinite values; check the images.")
     return feats
+
+
+def check_training_images(images):
+    """A GAN's training images: ``float (N, 28, 28, 1)`` in [-1, 1] (the model range)."""
+    images = check_images(images, "training images")
+    if images.dtype == np.uint8:
+        raise ValueError("training images are uint8 in 0..255, but a GAN trains on floats in the model "
+                         "range [-1, 1]: convert them with gankit.data.to_model_range.")
+    if images.ndim != 4:
+        raise ValueError(f"training images must have shape (N, 28, 28, 1), got {images.shape}; "
+                         "add the channel axis with images[..., None].")
+    return images

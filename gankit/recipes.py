@@ -17,24 +17,24 @@ RECIPES = {
                     "conditioning": "projection",
                     "generator": {"filters": (256, 128, 64), "kernel_size": 5},
                     "discriminator": {"filters": (64, 128), "kernel_size": 5, "dropout": 0.3},
-                    "learning_rate": 2e-4, "d_learning_rate": 2e-4, "beta_1": 0.5, "loss": "bce",
+                    "learning_rate": 2e-4, "d_learning_rate": 2e-4, "beta_1": 0.5,
                     "label_smoothing": 0.0, "ema_momentum": None, "update": "alternating"},
     "vanilla": {"builder": "vanilla", "conditional": False,
                 "generator": {"hidden": (256, 512, 1024)},
                 "discriminator": {"hidden": (1024, 512, 256), "dropout": 0.3},
-                "learning_rate": 2e-4, "d_learning_rate": 2e-4, "beta_1": 0.5, "loss": "bce",
+                "learning_rate": 2e-4, "d_learning_rate": 2e-4, "beta_1": 0.5,
                 "label_smoothing": 0.1, "ema_momentum": None, "update": "alternating"},
     # Each change from dcgan_plain won its row of benchmarks/recipe_levers.py (README, "Speed").
     "dcgan": {"builder": "dcgan", "conditional": False, "clusters": 100,
               "conditioning": "projection",
               "generator": {"filters": (128, 64, 32), "kernel_size": 5},
               "discriminator": {"filters": (32, 64), "kernel_size": 5, "dropout": 0.3},
-              "learning_rate": 2e-4, "d_learning_rate": 2e-4, "beta_1": 0.5, "loss": "bce",
+              "learning_rate": 2e-4, "d_learning_rate": 2e-4, "beta_1": 0.5,
               "label_smoothing": 0.0, "ema_momentum": 0.999, "update": "simultaneous"},
     "ccgan": {"builder": "dcgan", "conditional": True, "conditioning": "projection",
               "generator": {"filters": (128, 64, 32), "kernel_size": 5},
               "discriminator": {"filters": (64, 128), "kernel_size": 5, "dropout": 0.3},
-              "learning_rate": 2e-4, "d_learning_rate": 2e-4, "beta_1": 0.5, "loss": "bce",
+              "learning_rate": 2e-4, "d_learning_rate": 2e-4, "beta_1": 0.5,
               "label_smoothing": 0.1, "ema_momentum": None, "update": "alternating"},
 }
 
@@ -44,7 +44,7 @@ def make_gan(model, seed=0, **overrides):
 
     ``overrides`` replace recipe entries: ``generator`` and ``discriminator`` (the builders'
     options, ``gankit.models``), ``learning_rate`` (the generator's), ``d_learning_rate``,
-    ``beta_1``, ``loss``, ``label_smoothing``, ``ema_momentum`` (in (0, 1), or None: no moving
+    ``beta_1``, ``label_smoothing``, ``ema_momentum`` (in (0, 1), or None: no moving
     average of the generator's weights), ``update`` (``"alternating"`` or ``"simultaneous"``,
     ``GAN.compile``), ``conditioning`` and ``clusters`` (k-means clusters to train on, or None).
     """
@@ -63,7 +63,7 @@ def make_gan(model, seed=0, **overrides):
     adam = lambda rate, **ema: keras.optimizers.Adam(rate, beta_1=recipe["beta_1"], **ema)
     ema = {"use_ema": True, "ema_momentum": momentum} if momentum is not None else {}
     gan.compile(adam(recipe.get("d_learning_rate", recipe["learning_rate"])),
-                adam(recipe["learning_rate"], **ema), loss=recipe["loss"],
+                adam(recipe["learning_rate"], **ema),
                 label_smoothing=recipe["label_smoothing"], update=recipe["update"])
     return gan
 

@@ -109,6 +109,6 @@ def save_samples(gan, path, n=10_000, seed=0):
     conditional GAN, ``labels`` ``uint8 (n,)`` (balanced, in order)."""
     arrays = {"images": to_uint8(gan.generate(n, seed=seed))}
     if gan.conditional:
-        arrays["labels"] = gan.sample_labels(n)
+        arrays["labels"] = gan.class_labels(n)
     np.savez_compressed(path, **arrays)
     return path

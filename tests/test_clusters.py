@@ -69,7 +69,7 @@ def test_a_gan_with_clusters_trains_and_samples_without_labels(tmp_path):
     images, group = grouped_images()
     x = to_model_range(images)
     gan = clustered_gan()
-    assert not gan.conditional and gan.labelled and gan.num_classes == 3
+    assert not gan.conditional and gan.takes_labels and gan.num_classes == 3
     with pytest.raises(ValueError, match="not on labels: call fit\\(images\\) without labels"):
         gan.fit(x, group, epochs=1, verbose=0)
     history = gan.fit(x, batch_size=16, epochs=1, verbose=0)
@@ -77,7 +77,7 @@ def test_a_gan_with_clusters_trains_and_samples_without_labels(tmp_path):
     assert gan.clusters.purity(images, group) == 1.0
     a, b = gan.generate(6, seed=1), gan.generate(6, seed=1)
     assert a.shape == (6, 28, 28, 1) and np.array_equal(a, b)
-    assert gan.sample_labels(6) is None  # scores and sample files ask for no labels
+    assert gan.class_labels(6) is None  # scores and sample files ask for no labels
     # a cluster can be asked for; out of range is refused
     assert gan.generate(2, seed=1, labels=[2, 2]).shape == (2, 28, 28, 1)
     with pytest.raises(ValueError, match=r"0\.\.2"):
@@ -103,4 +103,4 @@ def test_the_dcgan_recipe_trains_on_100_clusters():
     assert gan.clusters.k == gan.num_classes == 100 and not gan.conditional
     assert gan.discriminator.get_layer("label_embedding").input_dim == 100
     plain = recipes.make_gan("dcgan", clusters=None)
-    assert plain.clusters is None and not plain.labelled
+    assert plain.clusters is None and not plain.takes_labels

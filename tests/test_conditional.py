@@ -51,10 +51,10 @@ def test_default_labels_are_balanced_and_in_order():
     np.testing.assert_allclose(default, balanced, atol=1e-6)
     assert not np.allclose(default, gan.generate(n, seed=3, labels=np.zeros(n, int)), atol=1e-4)
     # the labels that scores and sample files ask for are those same balanced ones
-    labels = gan.sample_labels(n)
+    labels = gan.class_labels(n)
     assert labels.dtype == np.uint8 and labels.tolist() == [i % 10 for i in range(n)]
     np.testing.assert_allclose(gan.generate(n, seed=3, labels=labels), default, atol=1e-6)
-    assert tiny_gan(kind="dcgan").sample_labels(n) is None
+    assert tiny_gan(kind="dcgan").class_labels(n) is None
 
 
 def test_conditional_training_steps_update_the_label_embeddings():

@@ -1,6 +1,9 @@
-"""A GAN training step on the TensorFlow backend: two gradient tapes, two optimizers."""
+"""The GAN training step on TensorFlow: a gradient tape per network, as notebook 01 writes it."""
 
 import tensorflow as tf
+from keras import ops
+
+from gankit.backend import losses
 
 
 class GANTrainer:
@@ -8,25 +11,23 @@ class GANTrainer:
 
     def train_step(self, data):
         real, labels = self.unpack(data)
-        d_weights = self.discriminator.trainable_weights
-        g_weights = self.generator.trainable_weights
-        if self.update == "simultaneous":
-            # One generated batch, both losses; each tape gives one network its gradient.
-            with tf.GradientTape() as d_tape, tf.GradientTape() as g_tape:
-                d_loss, g_loss, d_real, d_fake = self.both_losses(real, labels)
-            self.d_optimizer.apply(d_tape.gradient(d_loss, d_weights), d_weights)
-            self.g_optimizer.apply(g_tape.gradient(g_loss, g_weights), g_weights)
-            return self.update_metrics(d_loss, g_loss, d_real, d_fake)
+        n, smoothing = ops.shape(real)[0], self.label_smoothing
+        d_weights, g_weights = self.discriminator.trainable_weights, self.generator.trainable_weights
 
-        # Train the discriminator: real batch against a generated one (G held fixed).
-        with tf.GradientTape() as tape:
-            d_loss, d_real, d_fake = self.discriminator_loss(real, labels)
-        self.d_optimizer.apply(tape.gradient(d_loss, d_weights), d_weights)
+        # Train the discriminator: real images towards "real", generated ones towards "fake".
+        with tf.GradientTape() as d_tape, tf.GradientTape() as g_tape:
+            fake = self.fake_batch(n, labels)
+            real_logits, fake_logits = self.discriminate(real, labels), self.discriminate(fake, labels)
+            d_loss = losses.d_loss(real_logits, fake_logits, smoothing)
+            g_loss = losses.g_loss(fake_logits)  # the simultaneous update's generator loss
+        self.d_optimizer.apply(d_tape.gradient(d_loss, d_weights), d_weights)
 
-        # Train the generator: a fresh batch, scored by the updated discriminator.
-        with tf.GradientTape() as tape:
-            g_loss = self.generator_loss(real, labels)
-        self.g_optimizer.apply(tape.gradient(g_loss, g_weights), g_weights)
+        # Train the generator towards "real": simultaneous, on that batch at the weights it was
+        # scored with; alternating, on fresh images judged by the updated discriminator.
+        if self.update == "alternating":
+            with tf.GradientTape() as g_tape:
+                g_loss = losses.g_loss(self.discriminate(self.fake_batch(n, labels), labels))
+        self.g_optimizer.apply(g_tape.gradient(g_loss, g_weights), g_weights)
 
         # Report the losses and D's verdicts (epoch means in the progress bar and the logs).
-        return self.update_metrics(d_loss, g_loss, d_real, d_fake)
+        return self.update_metrics(d_loss, g_loss, real_logits, fake_logits)

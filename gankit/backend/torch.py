@@ -1,6 +1,9 @@
-"""A GAN training step on the PyTorch backend: ``backward()`` once per network."""
+"""The GAN training step on PyTorch: ``torch.autograd.grad`` gives each network its gradients."""
 
 import torch
+from keras import ops
+
+from gankit.backend import losses
 
 
 class GANTrainer:
@@ -8,35 +11,30 @@ class GANTrainer:
 
     def train_step(self, data):
         real, labels = self.unpack(data)
-        if self.update == "simultaneous":
-            # One generated batch, both losses; each network gets the gradient of its own.
-            d_loss, g_loss, d_real, d_fake = self.both_losses(real, labels)
-            d_weights = self.discriminator.trainable_weights
-            g_weights = self.generator.trainable_weights
-            d_grads = torch.autograd.grad(d_loss, [w.value for w in d_weights], retain_graph=True)
-            g_grads = torch.autograd.grad(g_loss, [w.value for w in g_weights])
+        n, smoothing = ops.shape(real)[0], self.label_smoothing
+        d_weights, g_weights = self.discriminator.trainable_weights, self.generator.trainable_weights
+        grad = lambda loss, weights: torch.autograd.grad(loss, [w.value for w in weights], retain_graph=True)
+
+        def apply(optimizer, gradients, weights):
             with torch.no_grad():
-                self.d_optimizer.apply(list(d_grads), d_weights)
-                self.g_optimizer.apply(list(g_grads), g_weights)
-            return self.update_metrics(d_loss.detach(), g_loss.detach(), d_real.detach(),
-                                       d_fake.detach())
+                optimizer.apply(list(gradients), weights)
 
-        # Train the discriminator: real batch against a generated one (G held fixed).
-        self.zero_grad()
-        d_loss, d_real, d_fake = self.discriminator_loss(real, labels)
-        d_loss.backward()
-        self._apply_gradients(self.d_optimizer, self.discriminator.trainable_weights)
+        # Train the discriminator: real images towards "real", generated ones towards "fake".
+        fake = self.fake_batch(n, labels)
+        real_logits, fake_logits = self.discriminate(real, labels), self.discriminate(fake, labels)
+        d_loss = losses.d_loss(real_logits, fake_logits, smoothing)
+        g_loss = losses.g_loss(fake_logits)  # the simultaneous update's generator loss
+        d_gradients = grad(d_loss, d_weights)
+        if self.update == "simultaneous":  # before the discriminator's weights change in place
+            g_gradients = grad(g_loss, g_weights)
+        apply(self.d_optimizer, d_gradients, d_weights)
 
-        # Train the generator: a fresh batch, scored by the updated discriminator.
-        self.zero_grad()
-        g_loss = self.generator_loss(real, labels)
-        g_loss.backward()
-        self._apply_gradients(self.g_optimizer, self.generator.trainable_weights)
+        # Train the generator towards "real": simultaneous, on that batch at the weights it was
+        # scored with; alternating, on fresh images judged by the updated discriminator.
+        if self.update == "alternating":
+            g_loss = losses.g_loss(self.discriminate(self.fake_batch(n, labels), labels))
+            g_gradients = grad(g_loss, g_weights)
+        apply(self.g_optimizer, g_gradients, g_weights)
 
         # Report the losses and D's verdicts (epoch means in the progress bar and the logs).
-        return self.update_metrics(d_loss.detach(), g_loss.detach(), d_real.detach(),
-                                   d_fake.detach())
-
-    def _apply_gradients(self, optimizer, weights):
-        with torch.no_grad():
-            optimizer.apply([weight.value.grad for weight in weights], weights)
+        return self.update_metrics(*(x.detach() for x in (d_loss, g_loss, real_logits, fake_logits)))
