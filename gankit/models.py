@@ -87,6 +87,15 @@ def build_vanilla_discriminator(hidden=(1024, 512, 256), dropout=0.3, num_classe
     return keras.Model(inputs, logit, name=_name(name, num_classes, "vanilla_discriminator"))
 
 
+def dcgan_block(x, channels, kernel_size=5, stride=2):
+    """One block of the DCGAN generator (notebook 02): a bias-free ``Conv2DTranspose`` ("same"
+    padding: the size times ``stride``), batch norm, LeakyReLU(0.2)."""
+    x = layers.Conv2DTranspose(channels, kernel_size, strides=stride, padding="same",
+                               use_bias=False)(x)
+    x = layers.BatchNormalization()(x)
+    return layers.LeakyReLU(0.2)(x)
+
+
 def build_dcgan_generator(latent_dim=LATENT_DIM, filters=(256, 128, 64), kernel_size=5,
                           num_classes=None, name=None):
     """DCGAN generator (TensorFlow's DCGAN tutorial): Dense to 7x7xfilters[0], a stride-1
@@ -101,10 +110,7 @@ def build_dcgan_generator(latent_dim=LATENT_DIM, filters=(256, 128, 64), kernel_
     x = layers.LeakyReLU(0.2)(x)
     x = layers.Reshape((7, 7, filters[0]))(x)
     for channels, stride in ((filters[1], 1), (filters[2], 2)):
-        x = layers.Conv2DTranspose(channels, kernel_size, strides=stride, padding="same",
-                                   use_bias=False)(x)
-        x = layers.BatchNormalization()(x)
-        x = layers.LeakyReLU(0.2)(x)
+        x = dcgan_block(x, channels, kernel_size, stride)
     images = layers.Conv2DTranspose(1, kernel_size, strides=2, padding="same",
                                     activation="tanh")(x)
     return keras.Model(inputs, images, name=_name(name, num_classes, "dcgan_generator"))
