@@ -111,7 +111,9 @@ def updates(root=ROOT):
     """``{path: new text}`` of every file whose links or address are out of date."""
     url = repository(root)
     changed = {}
-    for path in sorted((root / "notebooks").glob("*.ipynb")):
+    # the source with solutions (notebooks/solutions/) links to the student version it makes
+    for path in sorted([*(root / "notebooks").glob("*.ipynb"),
+                        *(root / "notebooks" / "solutions").glob("*.ipynb")]):
         text = path.read_text()
         new = notebook_text(text, path.stem, url)
         if new != text:

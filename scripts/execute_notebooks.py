@@ -1,6 +1,10 @@
 """Execute every notebook once, as a learner's Jupyter does, and keep the executed copies.
 
-    python scripts/execute_notebooks.py OUT_DIR [NAME ...]
+    python scripts/execute_notebooks.py OUT_DIR [NAME ...] [--version student|solutions]
+
+``--version`` picks the notebooks: ``student`` (default) those of ``notebooks/``, whose graded
+exercises are unsolved, ``solutions`` their source in ``notebooks/solutions/``; the choice is
+written to ``OUT_DIR/version.txt`` for the checks of the exercises' lines.
 
 gankit is installed from this checkout with pip, without dependencies (this environment's own
 Keras and TensorFlow stay), into ``OUT_DIR/site``, outside the checkout, as Colab installs it.
@@ -133,12 +137,16 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", help="folder for the installed package and executed notebooks")
     parser.add_argument("names", nargs="*", help="notebooks without .ipynb (default: all)")
+    parser.add_argument("--version", choices=("student", "solutions"), default="student",
+                        help="the notebooks of notebooks/ (student) or notebooks/solutions/")
     args = parser.parse_args(argv)
     out = Path(args.out).resolve()
     out.mkdir(parents=True, exist_ok=True)
-    paths = sorted((ROOT / "notebooks").glob("0*.ipynb"))
+    folder = ROOT / "notebooks" / ("solutions" if args.version == "solutions" else "")
+    (out / "version.txt").write_text(args.version + "\n")
+    paths = sorted(folder.glob("0*.ipynb"))
     if args.names:
-        paths = [ROOT / "notebooks" / f"{name}.ipynb" for name in args.names]
+        paths = [folder / f"{name}.ipynb" for name in args.names]
         missing = [p.name for p in paths if not p.is_file()]
         if missing:
             parser.error(f"no such notebook: {', '.join(missing)}")

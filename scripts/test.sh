@@ -33,10 +33,11 @@ fi
 if [ -x .venv-floor/bin/python ]; then
     # The floor (requirements-floor.txt, Google Colab's runtime): the tests of what differs
     # between versions: building, training, checkpoints and exact resume, the moving average,
-    # clusters, the AmbientGAN layer, pretrained loading, scores, the CLI.
+    # clusters, the AmbientGAN layer, pretrained loading, scores, the CLI, the exercise checks.
     FLOOR_TESTS="tests/test_versions.py tests/test_gan.py tests/test_models.py tests/test_checkpoint.py
         tests/test_ema.py tests/test_clusters.py tests/test_conditional.py tests/test_noise.py
-        tests/test_pretrained.py tests/test_evaluator.py tests/test_metrics.py tests/test_cli.py"
+        tests/test_pretrained.py tests/test_evaluator.py tests/test_metrics.py tests/test_cli.py
+        tests/test_exercises.py"
     echo "== unit tests, TensorFlow backend, floor stack (Colab's runtime)"
     KERAS_BACKEND=tensorflow .venv-floor/bin/python -m pytest -q -p no:cacheprovider $FLOOR_TESTS
     echo "== unit tests, JAX backend, floor stack (Colab's runtime)"
@@ -45,12 +46,16 @@ else
     echo "== skipping the floor stack: .venv-floor is missing (see the README)"
 fi
 # Every notebook, executed once per stack from a pip-installed gankit outside the checkout
-# (the quick setting, Jupyter's inline figures); the checks then read the executed copies.
-for stack in pinned:.venv floor:.venv-floor; do
-    name="${stack%%:*}" venv="${stack#*:}"
+# (the quick setting, Jupyter's inline figures); the checks then read the executed copies. The
+# pinned stack runs the instructor version (every exercise check prints "passed"), the floor
+# the student version (every check "not attempted", the notebook still runs to the end).
+for stack in pinned:.venv:solutions floor:.venv-floor:student; do
+    name="${stack%%:*}" rest="${stack#*:}"
+    venv="${rest%%:*}" version="${rest#*:}"
     [ -x "$venv/bin/python" ] || continue
-    echo "== notebooks executed in the $name stack ($venv, into build/notebooks/$name)"
-    KERAS_BACKEND=tensorflow "$venv/bin/python" scripts/execute_notebooks.py "build/notebooks/$name"
+    echo "== notebooks ($version version) executed in the $name stack ($venv, into build/notebooks/$name)"
+    KERAS_BACKEND=tensorflow "$venv/bin/python" scripts/execute_notebooks.py "build/notebooks/$name" \
+        --version "$version"
     GANKIT_EXECUTED_DIR="build/notebooks/$name" KERAS_BACKEND=tensorflow "$venv/bin/python" -m \
         pytest -q -p no:cacheprovider tests/test_executed_notebooks.py
 done

@@ -3,8 +3,10 @@
 One execution (a pip-installed gankit outside the checkout, Jupyter's kernel with its inline
 figures, the quick setting) feeds every check here: each cell ran without an error; each figure
 a cell makes is shown, once; no figure is printed as ``<Figure size ...>`` text; no title reads
-"None". A figure counts as shown when Jupyter renders it (as the cell's value, by ``display``,
-or by the inline backend at the end of the cell). ``scripts/test.sh`` runs the script and then
+"None"; every graded exercise's check printed what its version expects (the instructor
+version ``passed``, the student version ``not attempted``). A figure counts as shown when
+Jupyter renders it (as the cell's value, by ``display``, or by the inline backend at the end of
+the cell). ``scripts/test.sh`` runs the script and then
 this module with ``GANKIT_EXECUTED_DIR`` pointing at its output; without it these tests skip.
 """
 
@@ -89,3 +91,22 @@ def test_no_title_reads_none(name):
     for record in figure_records(name).values():
         bad = [title for title in record["titles"] if re.search(r"\bNone\b", title)]
         assert not bad, f"{name}: cell [{record['execution_count']}] has titles {bad}"
+
+
+def version():
+    """Which notebooks were executed: ``solutions`` or ``student`` (scripts/execute_notebooks.py)."""
+    path = Path(EXECUTED) / "version.txt"
+    return path.read_text().strip() if path.is_file() else "student"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_exercise_check_printed_what_its_version_expects(name):
+    expected = "passed: " if version() == "solutions" else "not attempted: "
+    checks = [cell for cell in code_cells(name) if cell.get("id", "").endswith("-check")]
+    assert len(checks) >= (2 if name.startswith("00_") else 3), f"{name}: {len(checks)} checks"
+    for cell in checks:
+        lines = [line for output in cell.get("outputs", []) if output.get("name") == "stdout"
+                 for line in "".join(output.get("text", "")).splitlines()
+                 if line.startswith(("passed: ", "failed: ", "not attempted: "))]
+        assert len(lines) == 1 and lines[0].startswith(expected), \
+            f"{name}: cell {cell.get('id')} printed {lines} ({version()} version)"
