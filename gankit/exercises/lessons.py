@@ -163,9 +163,11 @@ def _block_model(block, size, channels_in, channels):
 
 
 def check_dcgan_block(learner):
-    def output(block, size, channels_in, channels, weights_from=None):
+    def output(block, size, channels_in, channels):
+        """The block's output on a fixed input, with the same fixed weights for every block
+        whose weights have the kit's shapes (else its parameter count, shape (1,))."""
         model = _block_model(block, size, channels_in, channels)
-        reference = weights_from or _block_model(models.dcgan_block, size, channels_in, channels)
+        reference = _block_model(models.dcgan_block, size, channels_in, channels)
         shapes = [w.shape for w in reference.get_weights()]
         if [w.shape for w in model.get_weights()] != shapes:
             return np.array([float(model.count_params())])
@@ -178,6 +180,7 @@ def check_dcgan_block(learner):
               output(models.dcgan_block, n, c, f)) for n, c, f in ((7, 8, 4), (14, 4, 2))]
     wrong = [(lambda n, c, f: output(lambda x, k: models.dcgan_block(x, k, stride=1), n, c, f),
               "stride 1 keeps the size; the block doubles it (strides=2)")]
+
     def mine(n, c, f):
         return output(learner, n, c, f)
 
