@@ -242,9 +242,9 @@ class Timed(keras.callbacks.Callback):
 
 class Profile:
     """Where the learner's epochs go: ``wrap(gan)`` makes ``gan.fit`` time every callback it
-    gets (``Timed``) and the checkpoint's parts (``checkpoint.save``'s weights file, NaN check,
-    checksum and atomic writes); ``epoch_end(epoch)`` files the seconds of that epoch;
-    ``restore()`` undoes the timing of the module functions."""
+    gets (``Timed``) and the checkpoint's parts (``checkpoint.save``'s weights file, its NaN
+    check, checksums, flush and rename, and the record's atomic write); ``epoch_end(epoch)``
+    files the seconds of that epoch; ``restore()`` undoes the timing of the module functions."""
 
     def __init__(self):
         self.seconds, self.epochs, self._undo = collections.defaultdict(float), [], []
@@ -274,6 +274,8 @@ class Profile:
         self._time(checkpoint, "_nonfinite", "nan check")
         self._time(checkpoint, "sha256", "sha256")
         self._time(checkpoint.files, "write_atomic", "atomic write")
+        if hasattr(checkpoint.files, "move_atomic"):  # the weights file, flushed and renamed
+            self._time(checkpoint.files, "move_atomic", "weights: flush, rename")
 
     def _timed_call(self, label, method, args, kwargs):
         start = time.perf_counter()
