@@ -249,7 +249,7 @@ class Profile:
     def __init__(self):
         self.seconds, self.epochs, self._undo = collections.defaultdict(float), [], []
 
-    def _time(self, owner, attribute, label):
+    def _time(self, owner, attribute, label, group="checkpoint.save"):
         original = getattr(owner, attribute)
 
         def call(*args, **kwargs):
@@ -257,7 +257,7 @@ class Profile:
             try:
                 return original(*args, **kwargs)
             finally:
-                self.seconds[("checkpoint.save", label)] += time.perf_counter() - start
+                self.seconds[(group, label)] += time.perf_counter() - start
         setattr(owner, attribute, call)
         self._undo.append((owner, attribute, original))
 
@@ -269,20 +269,17 @@ class Profile:
                                    for c in kwargs.get("callbacks") or []]
             return fit(x, y, **kwargs)
         gan.fit = timed_fit
-        save_weights = gan.save_weights
-        gan.save_weights = lambda *a, **k: self._timed_call("save_weights", save_weights, a, k)
+        # before the first epoch, once per fit: the data's checks, digests and cluster indices
+        self._time(gan, "_check_training_images", "check the images", group="fit setup")
+        self._time(checkpoint, "run_record", "run record (digests)", group="fit setup")
+        if gan.clusters is not None:
+            self._time(gan.clusters, "assign", "cluster indices", group="fit setup")
+        self._time(gan, "save_weights", "save_weights")
         self._time(checkpoint, "_nonfinite", "nan check")
         self._time(checkpoint, "sha256", "sha256")
         self._time(checkpoint.files, "write_atomic", "atomic write")
         if hasattr(checkpoint.files, "move_atomic"):  # the weights file, flushed and renamed
             self._time(checkpoint.files, "move_atomic", "weights: flush, rename")
-
-    def _timed_call(self, label, method, args, kwargs):
-        start = time.perf_counter()
-        try:
-            return method(*args, **kwargs)
-        finally:
-            self.seconds[("checkpoint.save", label)] += time.perf_counter() - start
 
     def epoch_end(self, epoch):
         self.epochs.append(dict(self.seconds))
@@ -380,22 +377,25 @@ def learner_row(kind, batch_size, images, epochs, repeats, loads):
 
 
 def format_profile(profile, learner_times):
-    """The profile as a Markdown table: seconds per epoch (mean over the epochs after the
-    warm-up) of each callback's hooks and of the checkpoint's parts."""
+    """The profile as a Markdown table: the seconds of each callback's hooks, of the checkpoint's
+    parts and of ``fit``'s setup, in the first epoch (warm-up; the setup runs before it) and per
+    epoch after it (mean)."""
     epochs = list(range(len(profile.epochs)))[1:] or [0]
     keys = sorted({k for e in profile.epochs for k in e})
     mean = lambda k: sum(profile.epochs[e].get(k, 0.0) for e in epochs) / len(epochs)
     epoch = sum(learner_times[e] for e in epochs) / len(epochs)
-    lines = [f"Where the learner's epoch goes ({epoch:.2f} s, mean of epochs "
-             f"{', '.join(str(e + 1) for e in epochs)}):", "",
-             "| callback | hook | s per epoch | share of the epoch |", "|---|---|---|---|"]
-    callbacks_total = 0.0
+    lines = [f"Where the learner's epochs go (the first: {learner_times[0]:.2f} s; after it: "
+             f"{epoch:.2f} s, mean of epochs {', '.join(str(e + 1) for e in epochs)}):", "",
+             "| part | hook or step | first epoch s | s per epoch after | share of an epoch after |",
+             "|---|---|---|---|---|"]
+    totals = [0.0, 0.0]
     for name, hook in keys:
-        seconds = mean((name, hook))
-        if name != "checkpoint.save":
-            callbacks_total += seconds
-        lines.append(f"| {name} | {hook} | {seconds:.3f} | {seconds / epoch:.1%} |")
-    lines.append(f"| all callbacks | | {callbacks_total:.3f} | {callbacks_total / epoch:.1%} |")
+        first, seconds = profile.epochs[0].get((name, hook), 0.0), mean((name, hook))
+        if name not in ("checkpoint.save", "fit setup"):  # parts of a callback, or before them
+            totals = [totals[0] + first, totals[1] + seconds]
+        lines.append(f"| {name} | {hook} | {first:.3f} | {seconds:.3f} | {seconds / epoch:.1%} |")
+    lines.append(f"| all callbacks | | {totals[0]:.3f} | {totals[1]:.3f} | "
+                 f"{totals[1] / epoch:.1%} |")
     return "\n".join(lines)
 
 

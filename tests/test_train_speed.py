@@ -95,6 +95,7 @@ def test_the_learner_row_times_training_train_beside_the_bare_step(tmp_path, mon
                 "--out", str(out)])
     printed = capsys.readouterr().out
     assert "| Checkpoint | on_epoch_end |" in printed and "| checkpoint.save | sha256 |" in printed
+    assert "| fit setup | cluster indices |" in printed
     assert bare_epochs == [0, 1, 0, 1]  # one after each of the learner's epochs, per repeat
     rows = speed.bookkeeping.read_rows(out)
     assert rows[0] == old  # the bare step's rows stay as they were
