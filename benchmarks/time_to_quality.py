@@ -15,7 +15,8 @@ run folder (a checkpoint every epoch), sample grids and loss curves. After every
 setting's ``n_samples`` samples (10,000) are scored with the kit's evaluator; the clock stops
 while they are, so a row's seconds are training alone, k-means included. A candidate stops at
 the first epoch whose classifier score and recognisable share both reach the targets (``--score``,
-``--recognisable``), or after ``--max-epochs`` ("not reached").
+``--recognisable``), or after ``--max-epochs`` ("not reached"; a candidate whose training
+diverges is not reached either, its row says so in ``diverged``).
 
 Every candidate trains in the same run, and with ``--repeats`` each repeat takes the candidates
 in another order (the first moves to the end) on the next seed, so a slower spell of the machine
@@ -38,6 +39,7 @@ from pathlib import Path
 import keras
 
 from gankit import config, data, recipes, results, training
+from gankit.checks import TrainingDiverged
 from gankit.evaluation.scores import score_images
 import bookkeeping
 from quality import device_name
@@ -102,12 +104,17 @@ def run_candidate(name, overrides, x, settings, seed, max_epochs, targets, n_sam
             gan.clusters.fit(x)
         cluster_seconds = time.perf_counter() - start
         scorer = ScoreEachEpoch(start, targets, n_samples, seed=seed)
+        diverged = None
         with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
             # verbose=1 as in a notebook: its progress bar too, written nowhere
-            training.train(gan, x, epochs=max_epochs, batch_size=batch_size,
-                           out_dir=os.path.join(folder, "run"), sample_every=settings.sample_every,
-                           show=False, verbose=1, extra_callbacks=[scorer],
-                           run={"setting": settings.name, "recipe": "dcgan", "seed": seed})
+            try:
+                training.train(gan, x, epochs=max_epochs, batch_size=batch_size,
+                               out_dir=os.path.join(folder, "run"),
+                               sample_every=settings.sample_every, show=False, verbose=1,
+                               extra_callbacks=[scorer],
+                               run={"setting": settings.name, "recipe": "dcgan", "seed": seed})
+            except TrainingDiverged as error:  # a candidate that diverges never gets there
+                diverged = str(error).split(". ")[0]
     reached = scorer.epochs[scorer.reached - 1] if scorer.reached else None
     return {"candidate": name, "overrides": given, "batch_size": batch_size, "seed": seed,
             "setting": settings.name, "n_train": len(x), "max_epochs": max_epochs,
@@ -116,6 +123,7 @@ def run_candidate(name, overrides, x, settings, seed, max_epochs, targets, n_sam
             "reached_epoch": scorer.reached,
             "seconds_to_target": reached["train_seconds"] if reached else None,
             "score_seconds": round(scorer.scoring, 2), "epochs": scorer.epochs,
+            "diverged": diverged,
             "backend": keras.backend.backend(), "keras": keras.__version__,
             "device": device_name(), "cpu_count": os.cpu_count(),
             "processor": bookkeeping.processor(),
@@ -252,6 +260,7 @@ def main(argv=None):
             bookkeeping.save_row(out, {"run": run, "repeat": repeat, **row}, key)
             reached = (f"reached at epoch {row['reached_epoch']} after "
                        f"{row['seconds_to_target']:.1f} s" if row["reached_epoch"] else
+                       f"not reached: {row['diverged']}" if row["diverged"] else
                        f"not reached in {args.max_epochs} epochs")
             print(f"{name}, seed {row['seed']}: {reached} (k-means {row['cluster_seconds']:.1f} s; "
                   f"scoring {row['score_seconds']:.1f} s, not counted); per epoch: "

@@ -91,3 +91,18 @@ def test_a_candidate_names_only_recipe_entries(ttq):
         ttq.parse_candidate('x={"lr": 1e-3}')
     with pytest.raises(ttq.argparse.ArgumentTypeError, match="NAME=JSON"):
         ttq.parse_candidate("x")
+
+
+def test_a_candidate_that_diverges_is_not_reached_and_the_run_goes_on(ttq, tmp_path,
+                                                                      monkeypatch):
+    def diverging(*args, **kwargs):
+        raise ttq.TrainingDiverged("Training diverged in epoch 1: d_loss is nan. Resume ...")
+
+    monkeypatch.setattr(ttq.training, "train", diverging)
+    out = tmp_path / "ttq.json"
+    ttq.main(["--candidates", "today", "--candidate", 'b128={"batch_size": 128}',
+              "--images", "256", "--n-samples", "100", "--out", str(out)])
+    rows = ttq.bookkeeping.read_rows(out)
+    assert [r["candidate"] for r in rows] == ["today", "b128"]
+    assert all(r["reached_epoch"] is None and r["diverged"] ==
+               "Training diverged in epoch 1: d_loss is nan" for r in rows)
