@@ -20,9 +20,9 @@ own step, which updates both networks from one generated batch under two gradien
 it in the same run as the recipe gives the speed ratio on the same machine in the same state.
 
 Each row also goes into ``gankit/results/train_speed.json`` (``--out``), keyed by backend,
-device, model and batch size, with the load average around it (the training alone keeps it
-near the core count; well above, other work shared the machine), so the README's speed table
-comes from a file.
+device, model, batch size and path (the learner's rows, below, have ``"path": "learner"``), with
+the load average around it (the training alone keeps it near the core count; well above, other
+work shared the machine), so the README's speed table comes from a file.
 
 Several models are timed epoch by epoch in turn (one epoch of each, then the next epoch of
 each), so that a slower spell of a shared machine falls on all of them alike rather than on
@@ -33,15 +33,19 @@ notebooks and the command line) on real MNIST (``--images`` of the 60,000 traini
 everything a notebook turns on for the model (``--models``, default ``dcgan``): the recipe's
 k-means clusters (fitted first and timed on their own), a sample grid every epoch (the laptop
 setting's ``sample_every``), the loss curves, a checkpoint every epoch in a run folder, and the
-generator's moving average. After each of its epochs, one epoch of the bare step runs: ``GAN.fit``
-of the same recipe on the same images at the same batch size (the clusters copied from the
-learner's GAN) with only the moving average's callbacks. An epoch's seconds run from the end of
-the other path's epoch to the end of the last callback of its own, so every callback counts;
-the first epoch of each is warm-up. ``--repeats`` repeats the pair with fresh GANs and a fresh
-run folder, so the row carries a spread; the row keeps both paths' seconds per epoch and their
-ratio, measured in the same run. ``--profile`` also prints where the learner's epoch goes: each
-callback's seconds per epoch, and inside the checkpoint the weights file, its NaN check,
-checksum and atomic write, with the file's size.
+generator's moving average. After each of its epochs, one epoch of the bare step runs:
+``GAN.fit`` of the same recipe on the same images at the same batch size (the clusters copied
+from the learner's GAN) with only the moving average's callbacks. The learner's epoch runs from
+the end of the bare epoch before it to the end of its own last callback, so every callback
+counts (and the progress bar of ``verbose=1``, as in a notebook, written nowhere); the bare
+epoch from its first callback's epoch begin to its last callback's epoch end (what each ``fit``
+call does before its epoch is left out: a learner calls ``fit`` once). The first epoch of each
+is warm-up. ``--repeats`` repeats the pair with fresh GANs and a fresh run folder, so the row
+carries a spread; the row keeps both paths' seconds per epoch and their ratio, measured in the
+same run. ``--profile`` also prints where the learner's epochs go: each callback's seconds per
+epoch; inside the checkpoint, writing the weights file, its NaN check, checksums, flush and
+rename, and the record's atomic write; before the first epoch, ``fit``'s checks, digests and
+cluster indices of the images; the checkpoint's size by group.
 """
 
 import argparse
