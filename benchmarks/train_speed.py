@@ -400,6 +400,9 @@ def format_profile(profile, learner_times):
         lines.append(f"| {name} | {hook} | {first:.3f} | {seconds:.3f} | {seconds / epoch:.1%} |")
     lines.append(f"| all callbacks | | {totals[0]:.3f} | {totals[1]:.3f} | "
                  f"{totals[1] / epoch:.1%} |")
+    if keras.backend.backend() == "jax":  # e.g. the average's statistics show up in the grid's
+        lines.append("\nJAX dispatches work asynchronously: a part's seconds may hold what the "
+                     "part before it left unfinished; the total holds all of it.")
     return "\n".join(lines)
 
 
