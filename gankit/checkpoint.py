@@ -170,7 +170,10 @@ def save(directory, gan, epoch, run):
     scratch = directory / f".{name}"  # Keras writes weights only to names ending .weights.h5
     try:
         gan.save_weights(scratch)
-        bad, data = _nonfinite(scratch), scratch.read_bytes()
+        bad = _nonfinite(scratch)
+        if not bad:  # the file Keras wrote becomes the weights file: no second copy of it
+            data = scratch.read_bytes()
+            files.move_atomic(scratch, directory / name)
     finally:
         scratch.unlink(missing_ok=True)
     if bad:
@@ -178,7 +181,6 @@ def save(directory, gan, epoch, run):
                                f"{len(bad)} saved array(s) hold NaN or infinite values "
                                f"({', '.join(bad[:3])}). The checkpoint in {directory} keeps the "
                                f"last good epoch; resume from it with a lower learning rate.")
-    files.write_atomic(directory / name, data)
     record = seal({"format": FORMAT, "version": VERSION, "epoch": epoch,
                    "weights": {"file": name, "bytes": len(data), "sha256": sha256(data).hexdigest()},
                    "random_state": global_random_state(), "run": run})

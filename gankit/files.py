@@ -24,6 +24,15 @@ def replacing(path):
     sync_folder(path.parent)
 
 
+def move_atomic(source, path):
+    """Put the written file ``source`` at ``path`` as ``replacing`` does: flushed to disk, then
+    renamed onto ``path`` in one step (both in the same folder)."""
+    with open(source, "rb") as f:
+        os.fsync(f.fileno())
+    os.replace(source, path)
+    sync_folder(pathlib.Path(path).parent)
+
+
 def write_atomic(path, data):
     """Write ``data`` (``bytes`` or ``str``, UTF-8) to ``path`` through ``replacing``."""
     with replacing(path) as temporary:
