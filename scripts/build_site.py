@@ -81,6 +81,19 @@ def staged_notebook(path, url, key):
     return nbformat.writes(notebook) + "\n"
 
 
+def check_the_cache_sees_the_key(path, url):
+    """Stop unless jupyter-cache's hash of the notebook at ``path`` changes with the key in its
+    setup cell (it hashes the code cells with their metadata; requirements-site.txt pins it)."""
+    from jupyter_cache.cache.main import JupyterCacheBase
+
+    cache = JupyterCacheBase(path.parent)  # creates nothing until it is used
+    hashes = {cache.create_hashed_notebook(nbformat.reads(staged_notebook(path, url, key), 4))[1]
+              for key in ({"sources_sha256": "a"}, {"sources_sha256": "b"})}
+    if len(hashes) != 2:
+        raise SystemExit("jupyter-cache no longer hashes the setup cell's metadata: a change "
+                         "to gankit/ would not run the notebooks again (scripts/build_site.py)")
+
+
 def staged_files(names, setting):
     """``{relative path: bytes}`` of every source file of the site."""
     url = colab_links.repository()
@@ -152,6 +165,7 @@ def main(argv=None):
     started = time.perf_counter()
     work = ROOT / "build" / "site" / args.setting
     work.mkdir(parents=True, exist_ok=True)
+    check_the_cache_sees_the_key(ROOT / "notebooks" / f"{names[0]}.ipynb", colab_links.repository())
     stage(work / "src", staged_files(names, args.setting))
 
     os.environ["GANKIT_SETTING"] = args.setting
