@@ -15,7 +15,8 @@ environment of ``kernel_environment`` (the setting, runs and figures kept in the
 The kernel is the kit's Python (``.venv``, or ``GANKIT_SITE_PYTHON``), not the site's.
 
 Everything but the site lives in ``build/site/<setting>/``: the staged sources (``src``), the
-installed package, Sphinx's own output and jupyter-cache's cache. jupyter-cache keys a notebook
+installed package, Sphinx's own output, jupyter-cache's cache and, in ``executed/``, each
+notebook as it ran (for ``scripts/check_site.py``). jupyter-cache keys a notebook
 on its code cells (their source and metadata) and its kernelspec, so a notebook runs again only
 when its code changes; the staging writes the hash of gankit's sources, ``pyproject.toml``,
 ``requirements.txt`` and the setting into the setup cell's metadata, so that a change to the
@@ -144,6 +145,35 @@ def kernel(work, python):
     return folder
 
 
+def executed_copies(work, names):
+    """Write each notebook as jupyter-cache holds it executed to ``work/executed/notebooks``;
+    return ``work/executed``. (myst-nb's own ``jupyter_execute`` copy of a notebook taken from
+    the cache has no outputs: it writes the notebook it read, not the one the cache filled.)"""
+    from jupyter_cache import get_cache
+
+    cache, folder = get_cache(str(work / ".jupyter_cache")), work / "executed"
+    shutil.rmtree(folder, ignore_errors=True)
+    (folder / "notebooks").mkdir(parents=True)
+    for name in names:
+        staged = nbformat.read(work / "src" / "notebooks" / f"{name}.ipynb", as_version=4)
+        _, notebook = cache.merge_match_into_notebook(staged)
+        nbformat.write(notebook, folder / "notebooks" / f"{name}.ipynb")
+    return folder
+
+
+def ran_elsewhere(executed, names, site):
+    """The notebooks whose setup cell did not import gankit from ``site`` (the package installed
+    as a learner's is), as ``tests/test_executed_notebooks.py`` checks CI's runs."""
+    wrong = []
+    for name in names:
+        cells = nbformat.read(executed / "notebooks" / f"{name}.ipynb", as_version=4).cells
+        setup = next(cell for cell in cells if cell.cell_type == "code")
+        printed = "".join(output.get("text", "") for output in setup.get("outputs", []))
+        if str(site / "gankit") not in printed:
+            wrong.append(f"{name} (its setup cell printed {printed.strip()!r})")
+    return wrong
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path, help="folder for the site (replaced whole)")
@@ -169,7 +199,8 @@ def main(argv=None):
     stage(work / "src", staged_files(names, args.setting))
 
     os.environ["GANKIT_SETTING"] = args.setting
-    env = execute_notebooks.kernel_environment(work, execute_notebooks.install(work))
+    site = execute_notebooks.install(work)
+    env = execute_notebooks.kernel_environment(work, site)
     (work / "figures").mkdir(exist_ok=True)
     env["GANKIT_FIGURE_LOG"] = str(work / "figures" / "site.jsonl")
     env["JUPYTER_PATH"] = os.pathsep.join(
@@ -184,10 +215,15 @@ def main(argv=None):
     result = subprocess.run(command, env=env)
     if result.returncode != 0:
         return result.returncode
+    executed = executed_copies(work, names)
+    wrong = ran_elsewhere(executed, names, site)
+    if wrong:
+        print("not run from the installed gankit: " + "; ".join(wrong), flush=True)
+        return 1
     shutil.rmtree(out, ignore_errors=True)
     shutil.copytree(work / "html", out, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"))
     print(f"== site written to {out} in {time.perf_counter() - started:.0f} s "
-          f"(executed notebooks: {work / 'jupyter_execute'})", flush=True)
+          f"(the executed notebooks: {executed})", flush=True)
     return 0
 
 

@@ -11,8 +11,7 @@ GitHub Pages serves it. Every page must:
   it makes must succeed;
 - show every ``<img>`` (its natural width above 0), and render its math with the local MathJax;
 - on a notebook page, show at least as many figures as the executed notebook holds image
-  outputs (``--executed``: myst-nb's ``jupyter_execute`` folder of the build,
-  ``build/site/<setting>/jupyter_execute``);
+  outputs (``--executed``: the notebooks as they ran, ``build/site/<setting>/executed``);
 - link only to pages, files and anchors that exist in the site.
 
 The search page must find a word of the course. ``--screenshots DIR`` saves the home page and
@@ -150,7 +149,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("site", type=Path, help="the built site (scripts/build_site.sh OUT_DIR)")
     parser.add_argument("--executed", type=Path, required=True,
-                        help="the executed notebooks (build/site/<setting>/jupyter_execute)")
+                        help="the executed notebooks (build/site/<setting>/executed)")
     parser.add_argument("--screenshots", type=Path, help="folder for two screenshots")
     parser.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium",
                         help="the browser (default: Debian's chromium)")

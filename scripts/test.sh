@@ -67,7 +67,7 @@ if [ -x .venv-site/bin/python ] && [ -x .venv/bin/python ]; then
     site_started=$SECONDS
     bash scripts/build_site.sh --setting quick build/site-quick
     .venv-site/bin/python scripts/check_site.py build/site-quick \
-        --executed build/site/quick/jupyter_execute --screenshots build/site-screenshots
+        --executed build/site/quick/executed --screenshots build/site-screenshots
     echo "== course site built and checked in $((SECONDS - site_started)) s"
 else
     echo "== skipping the course site: .venv-site is missing (bash scripts/setup_site.sh)"
