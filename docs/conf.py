@@ -29,7 +29,9 @@ nb_execution_raise_on_error = True
 nb_execution_show_tb = True
 nb_merge_streams = True
 nb_ipywidgets_js = {}  # no widgets, and no script from a CDN
-myst_enable_extensions = ["dollarmath", "amsmath"]
+myst_enable_extensions = ["dollarmath", "amsmath", "substitution"]
+# the setting the notebooks ran in (scripts/build_site.py sets it), named on the home page
+myst_substitutions = {"setting": os.environ.get("GANKIT_SETTING", "quick")}
 myst_heading_anchors = 3
 
 # Math from the local copy of MathJax that scripts/setup_site.sh takes from npm, not a CDN.
