@@ -66,8 +66,12 @@ if [ -x .venv-site/bin/python ] && [ -x .venv/bin/python ]; then
     echo "== the course site, quick setting (build/site-quick), checked in headless Chromium"
     site_started=$SECONDS
     bash scripts/build_site.sh --setting quick build/site-quick
-    .venv-site/bin/python scripts/check_site.py build/site-quick \
-        --executed build/site/quick/executed --screenshots build/site-screenshots
+    if command -v chromium > /dev/null; then
+        .venv-site/bin/python scripts/check_site.py build/site-quick \
+            --executed build/site/quick/executed --screenshots build/site-screenshots
+    else
+        echo "== no chromium: the browser check is skipped (as root: apt-get install chromium)"
+    fi
     echo "== course site built and checked in $((SECONDS - site_started)) s"
 else
     echo "== skipping the course site: .venv-site is missing (bash scripts/setup_site.sh)"
