@@ -69,6 +69,9 @@ if [ -x .venv-site/bin/python ] && [ -x .venv/bin/python ]; then
     if command -v chromium > /dev/null; then
         .venv-site/bin/python scripts/check_site.py build/site-quick \
             --executed build/site/quick/executed --screenshots build/site-screenshots
+    elif [ -n "${GANKIT_SITE_BROWSER_REQUIRED:-}" ]; then
+        echo "== no chromium, and GANKIT_SITE_BROWSER_REQUIRED is set (CI): failing" >&2
+        exit 1
     else
         echo "== no chromium: the browser check is skipped (as root: apt-get install chromium)"
     fi
