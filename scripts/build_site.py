@@ -182,8 +182,9 @@ def main(argv=None):
                         help="the setting the notebooks run in (default: quick)")
     args = parser.parse_args(argv)
     out = args.out.resolve()
-    if out == ROOT or out in ROOT.parents or out == Path.home():
-        parser.error(f"{out} would be replaced whole: give a folder of its own")
+    if out.is_dir() and any(out.iterdir()) and not (out / "searchindex.js").is_file():
+        parser.error(f"{out} is not empty and holds no site: it would be replaced whole; "
+                     "give a new folder or one an earlier build wrote")
     names = args.names or sorted(path.stem for path in (ROOT / "notebooks").glob("0*.ipynb"))
     missing = [name for name in names if not (ROOT / "notebooks" / f"{name}.ipynb").is_file()]
     if missing:
