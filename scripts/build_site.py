@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SETTINGS = ("quick", "laptop")
 # What the executed notebooks depend on besides their code: the package and its pins.
 KEYED = ("gankit", "pyproject.toml", "requirements.txt")
-IGNORED = ("__pycache__", "*.pyc", "*_samples.npz")  # as execute_notebooks.install copies it
+IGNORED = ("__pycache__", "*.pyc", "*_samples.npz")  # not installed, or not the package's
 METADATA_KEY = "gankit_site"
 # Local files the README's included sections link to or show (the README is staged at the root).
 LOCAL_TARGET = re.compile(r"\]\((?!https?:|#|mailto:)([^)\s#]+)")
@@ -57,8 +57,8 @@ def sources_hash(root=ROOT):
         files = sorted(path.rglob("*")) if path.is_dir() else [path]
         for file in files:
             relative = file.relative_to(root)
-            if not file.is_file() or any(relative.match(p) or p.strip("*") in relative.parts
-                                         for p in IGNORED):
+            if not file.is_file() or any(relative.match(pattern) or pattern in relative.parts
+                                         for pattern in IGNORED):
                 continue
             digest.update(str(relative).encode() + b"\0" + file.read_bytes() + b"\0")
     return digest.hexdigest()
@@ -213,6 +213,9 @@ def main(argv=None):
         command[4:4] = ["-W", "--keep-going"]
     print(f"== building the site ({args.setting} setting, {len(names)} notebook(s)) "
           f"in {work}", flush=True)
+    # Sphinx never deletes the page of a notebook left out: write every page afresh (reading
+    # them again costs little; the notebooks come from the cache)
+    shutil.rmtree(work / "html", ignore_errors=True)
     result = subprocess.run(command, env=env)
     if result.returncode != 0:
         return result.returncode
