@@ -210,7 +210,7 @@ def main(argv=None):
     command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-c", str(ROOT / "docs"),
                "-d", str(work / "doctrees"), str(work / "src"), str(work / "html")]
     if not partial:  # a partial site's table links the notebooks it leaves out
-        command[4:4] = ["-W", "--keep-going"]
+        command[3:3] = ["-W", "--keep-going"]  # every warning fails the build
     print(f"== building the site ({args.setting} setting, {len(names)} notebook(s)) "
           f"in {work}", flush=True)
     # Sphinx never deletes the page of a notebook left out: write every page afresh (reading

@@ -159,6 +159,8 @@ def main(argv=None):
                    if not path.relative_to(site).as_posix().startswith("_"))
     notebooks = sorted(path.relative_to(args.executed).with_suffix(".html").as_posix()
                        for path in args.executed.glob("notebooks/*.ipynb"))
+    if "index.html" not in pages:
+        parser.error(f"{site} holds no site (no index.html)")
     report = {page: [] for page in pages}
     for name in notebooks:
         if name not in report:
