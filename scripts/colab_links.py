@@ -21,7 +21,7 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 BRANCH = "main"
 BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
-BADGE = re.compile(r"\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)")
+BADGE = re.compile(r"\[!\[Open In Colab\]\([^)]*\)\]\((?P<target>[^)]*)\)")
 # The setup cell's default address, on the line after `GANKIT_SOURCE = GANKIT_SOURCE or ...`.
 DEFAULT_SOURCE = re.compile(r'^(\s+)"[^"]*"(\)\s+# the default: .*)$', re.M)
 TABLE_SECTION = "## The notebooks"
@@ -45,11 +45,20 @@ def repository(root=ROOT):
     return url
 
 
+def colab_url(url, name):
+    """The address that opens ``notebooks/<name>.ipynb`` of the repository at ``url`` in Colab."""
+    path = url.removeprefix("https://github.com/")
+    return f"https://colab.research.google.com/github/{path}/blob/{BRANCH}/notebooks/{name}.ipynb"
+
+
 def badge(url, name):
     """The "Open in Colab" badge of ``notebooks/<name>.ipynb`` in the repository at ``url``."""
-    path = url.removeprefix("https://github.com/")
-    return (f"[![Open In Colab]({BADGE_IMAGE})](https://colab.research.google.com/github/"
-            f"{path}/blob/{BRANCH}/notebooks/{name}.ipynb)")
+    return f"[![Open In Colab]({BADGE_IMAGE})]({colab_url(url, name)})"
+
+
+def text_links(text, label="Open in Colab"):
+    """``text`` with every badge written as a plain link (no remote image) that reads ``label``."""
+    return BADGE.sub(lambda m: f"[{label}]({m['target']})", text)
 
 
 def pip_source(url):

@@ -59,3 +59,23 @@ for stack in pinned:.venv:solutions floor:.venv-floor:student; do
     GANKIT_EXECUTED_DIR="build/notebooks/$name" KERAS_BACKEND=tensorflow "$venv/bin/python" -m \
         pytest -q -p no:cacheprovider tests/test_executed_notebooks.py
 done
+# The course site (README, "The course as a site"): every student notebook executed once more,
+# in the quick setting, through myst-nb's cache, then every page opened in headless Chromium.
+# Needs scripts/setup_site.sh's .venv-site and chromium (CI's .ci/run makes them).
+if [ -x .venv-site/bin/python ] && [ -x .venv/bin/python ]; then
+    echo "== the course site, quick setting (build/site-quick), checked in headless Chromium"
+    site_started=$SECONDS
+    bash scripts/build_site.sh --setting quick build/site-quick
+    if command -v chromium > /dev/null; then
+        .venv-site/bin/python scripts/check_site.py build/site-quick \
+            --executed build/site/quick/executed --screenshots build/site-screenshots
+    elif [ -n "${GANKIT_SITE_BROWSER_REQUIRED:-}" ]; then
+        echo "== no chromium, and GANKIT_SITE_BROWSER_REQUIRED is set (CI): failing" >&2
+        exit 1
+    else
+        echo "== no chromium: the browser check is skipped (as root: apt-get install chromium)"
+    fi
+    echo "== course site built and checked in $((SECONDS - site_started)) s"
+else
+    echo "== skipping the course site: .venv-site is missing (bash scripts/setup_site.sh)"
+fi
