@@ -39,8 +39,15 @@ RUNGS = {
                      {**HALF, "update": "simultaneous"}, 64),
     "half-b64-sim-ema": ("a moving average of the generator's weights (momentum 0.999)",
                          {**HALF, "update": "simultaneous", "ema_momentum": 0.999}, 64),
-    "recipe": ("100 k-means clusters as labels (a self-conditioned GAN): the kit's recipe",
-               {**HALF, "update": "simultaneous", "ema_momentum": 0.999, "clusters": 100}, 64),
+    "half-b64-sim-ema-k100": ("100 k-means clusters as labels (a self-conditioned GAN): the "
+                              "recipe of gankit 0.2", {**HALF, "update": "simultaneous",
+                                                       "ema_momentum": 0.999, "clusters": 100}, 64),
+    "half-b64-sim-ema0.995-k100": ("the average over about 200 steps (momentum 0.995)",
+                                   {**HALF, "update": "simultaneous", "ema_momentum": 0.995,
+                                    "clusters": 100}, 64),
+    "recipe": ("both learning rates doubled, 4e-4: the kit's recipe",
+               {**HALF, "update": "simultaneous", "ema_momentum": 0.995, "clusters": 100,
+                "learning_rate": 4e-4, "d_learning_rate": 4e-4}, 64),
 }
 
 

@@ -18,12 +18,13 @@ def recipe_of(ladder, name):
 
 
 def changes(ladder, before, after):
-    """What a rung changes: recipe keys (both networks' sizes count as one, "channels") and the
-    batch size."""
+    """What a rung changes: recipe keys (both networks' sizes count as one, "channels", and
+    both learning rates as one, "rates") and the batch size."""
     keys = {k for k in recipes.RECIPES["dcgan"]
             if recipe_of(ladder, before)[k] != recipe_of(ladder, after)[k]}
-    networks = {"generator", "discriminator"}
-    return ((keys - networks) | ({"channels"} if keys & networks else set())
+    networks, rates = {"generator", "discriminator"}, {"learning_rate", "d_learning_rate"}
+    return ((keys - networks - rates) | ({"channels"} if keys & networks else set())
+            | ({"rates"} if keys & rates else set())
             | ({"batch"} if ladder.RUNGS[before][2] != ladder.RUNGS[after][2] else set()))
 
 
@@ -34,7 +35,8 @@ def test_the_ladder_climbs_from_the_plain_dcgan_to_the_recipe_one_change_at_a_ti
     for before, after in zip(names, names[1:]):
         assert len(changes(ladder, before, after)) == 1, (before, after)
     assert [changes(ladder, a, b) for a, b in zip(names, names[1:])] == [
-        {"batch"}, {"channels"}, {"update"}, {"ema_momentum"}, {"clusters"}]
+        {"batch"}, {"channels"}, {"update"}, {"ema_momentum"}, {"clusters"}, {"ema_momentum"},
+        {"rates"}]
 
 
 def test_the_budget_stops_training(ladder):

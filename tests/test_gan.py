@@ -241,6 +241,28 @@ def test_corruption_is_applied_before_the_discriminator_only():
                                atol=1e-6)  # generate returns the clean output
 
 
+def test_fit_on_numpy_names_its_steps_and_trains_every_batch_of_every_epoch():
+    class Count(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.batches = []
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self.batches.append(0)
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.batches[-1] += 1
+
+    count = Count()
+    gan = tiny_gan()
+    gan.fit(data(40)[0], batch_size=16, epochs=3, verbose=0, callbacks=[count])
+    assert count.params["steps"] == 3 and count.batches == [3, 3, 3]  # 16 + 16 + the last 8
+    assert iterations(gan.d_optimizer) == 9
+    given = tiny_gan()
+    given.fit(data(40)[0], batch_size=16, epochs=1, steps_per_epoch=2, verbose=0,
+              callbacks=[count])
+    assert count.batches == [2]  # a learner's own steps_per_epoch stays
+
+
 @pytest.mark.skipif(keras.backend.backend() != "tensorflow",
                     reason="tf.data pipelines feed the TensorFlow backend")
 def test_fit_accepts_a_tf_data_dataset():
