@@ -108,8 +108,8 @@ class GAN(GANTrainer, keras.Model):
         if isinstance(x, np.ndarray) and kwargs.get("steps_per_epoch") is None:
             # Without steps_per_epoch, Keras (3.13 to 3.15) makes an iterator over NumPy inputs at
             # each epoch's end and another at the next one's start; on TensorFlow, dropping the
-            # first waits for its tf.data threads: 39 s an epoch on 60,000 digits on a 2-core CPU
-            # (README, "Speed"). Naming the steps keeps one iterator an epoch.
+            # first waits for its tf.data threads, tens of seconds on a 2-core CPU (README, "The
+            # learner's path"). Naming the steps keeps one iterator an epoch.
             kwargs["steps_per_epoch"] = math.ceil(len(x) / (kwargs.get("batch_size") or 32))
         # A gankit.callbacks.Checkpoint resumes its run here, before Keras's loop, and sets
         # initial_epoch; duck-typed, so the model imports no callbacks (nor matplotlib).
