@@ -1,8 +1,6 @@
 """The ``GAN`` model, a ``keras.Model`` trained by ``fit`` (introduced in notebook 01; clusters in 02,
 labels in 03, AmbientGAN's ``corruption`` in 05). Its training step is ``gankit/backend/<name>.py``."""
 
-import math
-
 import numpy as np
 import keras
 from keras import ops
@@ -105,12 +103,6 @@ class GAN(GANTrainer, keras.Model):
                 y = check_labels(y, len(x), "labels", self.num_classes)
             elif self.conditional:
                 raise ValueError("A conditional GAN needs labels: call fit(images, labels).")
-        if isinstance(x, np.ndarray) and kwargs.get("steps_per_epoch") is None:
-            # Without steps_per_epoch, Keras (3.13 to 3.15) makes an iterator over NumPy inputs at
-            # each epoch's end and another at the next one's start; on TensorFlow, dropping the
-            # first waits for its tf.data threads, tens of seconds on a 2-core CPU (README, "The
-            # learner's path"). Naming the steps keeps one iterator an epoch.
-            kwargs["steps_per_epoch"] = math.ceil(len(x) / (kwargs.get("batch_size") or 32))
         # A gankit.callbacks.Checkpoint resumes its run here, before Keras's loop, and sets
         # initial_epoch; duck-typed, so the model imports no callbacks (nor matplotlib).
         given = kwargs.get("callbacks") or []

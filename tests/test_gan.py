@@ -241,7 +241,7 @@ def test_corruption_is_applied_before_the_discriminator_only():
                                atol=1e-6)  # generate returns the clean output
 
 
-def test_fit_on_numpy_names_its_steps_and_trains_every_batch_of_every_epoch():
+def test_fit_on_numpy_trains_every_batch_of_every_epoch_and_keeps_steps_given():
     class Count(keras.callbacks.Callback):
         def on_train_begin(self, logs=None):
             self.batches = []

@@ -1,5 +1,8 @@
 """The GAN training step on TensorFlow: a gradient tape per network, as notebook 01 writes it."""
 
+import math
+
+import numpy as np
 import tensorflow as tf
 from keras import ops
 
@@ -8,6 +11,15 @@ from gankit.backend import losses
 
 class GANTrainer:
     """``train_step`` for ``gankit.gan.GAN`` on TensorFlow (one batch from ``fit``)."""
+
+    def fit(self, x=None, y=None, **kwargs):
+        """``keras.Model.fit``, told the steps of an epoch over NumPy images. Without them Keras
+        (3.13 to 3.15) makes a tf.data iterator at each epoch's end and another at the next
+        one's start, and dropping the first waits for its threads: tens of seconds on a 2-core
+        CPU (README, "The learner's path"). A ``steps_per_epoch`` given is kept."""
+        if isinstance(x, np.ndarray) and kwargs.get("steps_per_epoch") is None:
+            kwargs["steps_per_epoch"] = math.ceil(len(x) / (kwargs.get("batch_size") or 32))
+        return super().fit(x, y, **kwargs)
 
     def train_step(self, data):
         real, labels = self.unpack(data)
