@@ -1,6 +1,7 @@
 """The noise-robustness study: both kinds of noise, plain and noise-aware training, every seed.
 
     python benchmarks/robustness.py                    # the setting's study
+    python benchmarks/robustness.py --generator dcgan  # the same grid on the DCGAN recipe
     python benchmarks/robustness.py --shard 2/4        # every 4th point, from the 2nd
     python benchmarks/robustness.py --kinds gaussian --seeds 0
     python benchmarks/robustness.py --table            # print the saved results only
@@ -12,8 +13,8 @@ curve whose first seed is complete, the points that give its thresholds a spread
 setting's ``spread_seeds`` (``spread_points``: fraction 0 and the fractions on either side of
 the threshold, planned again after each point until none is missing). Every finished
 point is a JSON record (and 100 samples) in the results folder: ``gankit/results/robustness/``
-for the full setting (``benchmarks/results`` links there), ``runs/robustness_<setting>/``
-otherwise. Run the same command again after an interruption and it continues where it stopped:
+(``robustness_dcgan/`` for ``--generator dcgan``) for the full setting (``benchmarks/results``
+links there), ``runs/robustness[_dcgan]_<setting>/`` otherwise. Run the same command again after an interruption and it continues where it stopped:
 finished points are skipped, an interrupted one resumes from its checkpoint.
 
 ``--shard I/N`` runs every N-th point starting from the I-th (``shard``), so that N
@@ -193,8 +194,9 @@ def main(argv=None):
     parser.add_argument("--seeds", nargs="+", type=int, default=None)
     parser.add_argument("--fractions", nargs="+", type=float, default=None)
     parser.add_argument("--epochs", type=int, default=None)
-    parser.add_argument("--model", default=None, choices=["dcgan", "vanilla"],
-                        help="default: the setting's (gankit.settings().robustness)")
+    parser.add_argument("--generator", default="vanilla", choices=sorted(robustness.STUDIES),
+                        help="whose study: vanilla (gankit.settings().robustness, the original) "
+                             "or dcgan (.robustness_dcgan)")
     parser.add_argument("--plain-only", action="store_true", help="skip noise-aware training")
     parser.add_argument("--shard", type=parse_shard, default=(1, 1), metavar="I/N")
     parser.add_argument("--out", default=None, help="results folder")
@@ -204,27 +206,28 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     settings = config.settings()
+    name = robustness.STUDIES[args.generator]
+    sizes = getattr(settings, name)
     options = (False,) if args.plain_only else (False, True)
     out = Path(args.out) if args.out else (
-        results.FOLDER / "robustness" if settings.name == "full"
-        else ROOT / "runs" / f"robustness_{settings.name}")
+        results.FOLDER / name if settings.name == "full"
+        else ROOT / "runs" / f"{name}_{settings.name}")
     if not (args.table or args.report):
-        points = shard(study_points(
-            args.kinds, options, args.fractions, args.seeds), *args.shard)
+        points = shard(study_points(args.kinds, options, args.fractions or sizes.fractions,
+                                    args.seeds or sizes.seeds), *args.shard)
         print(f"{config.describe()}\nRobustness study: shard {args.shard[0]}/{args.shard[1]}, "
               f"{len(points)} grid points, then the spread seeds' points; writing to {out}")
-        overrides = {name: value for name, value in (("model", args.model), ("epochs", args.epochs))
-                     if value is not None}
-        sizes = settings.robustness
+        overrides = {"epochs": args.epochs} if args.epochs is not None else {}
+        run_sizes = sizes
         if args.fractions or args.seeds:  # a part of the grid: sizes changed for this run
-            sizes = dataclasses.replace(sizes, fractions=tuple(args.fractions or sizes.fractions),
-                                        seeds=tuple(args.seeds or sizes.seeds),
-                                        spread_seeds=() if args.seeds else sizes.spread_seeds)
-        run_study(out, sizes, kinds=args.kinds, noise_aware=options,
-                             shard_of=args.shard, work_dir=ROOT / "runs" / f"robustness_{settings.name}_work",
-                             **overrides)
+            run_sizes = dataclasses.replace(
+                sizes, fractions=tuple(args.fractions or sizes.fractions),
+                seeds=tuple(args.seeds or sizes.seeds),
+                spread_seeds=() if args.seeds else sizes.spread_seeds)
+        run_study(out, run_sizes, kinds=args.kinds, noise_aware=options, shard_of=args.shard,
+                  work_dir=ROOT / "runs" / f"{name}_{settings.name}_work", **overrides)
     records = robustness.load_results(out)
-    text = report(records, settings.robustness)
+    text = report(records, sizes)
     print(text)
     if records and not args.table:
         write_report(records, out, text)

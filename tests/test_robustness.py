@@ -47,7 +47,8 @@ def fake_training(monkeypatch):
     """Replace training and scoring with instant stand-ins; count the trainings."""
     calls = []
 
-    def train(images, model, epochs, batch_size, seed, run_dir, corruption=None, verbose=0):
+    def train(images, model, epochs, batch_size, seed, run_dir, corruption=None, recipe=None,
+              verbose=0):
         calls.append((len(images), epochs, seed))
         (run_dir / "checkpoint").mkdir(parents=True, exist_ok=True)
         with open(run_dir / "log.csv", "a") as log:  # what Keras's CSVLogger writes
@@ -62,10 +63,10 @@ def fake_training(monkeypatch):
     return calls
 
 
-def tiny_sweep(out_dir, **kwargs):
+def tiny_sweep(out_dir, fractions=(0.0, 0.3), **kwargs):
     settings = dict(epochs=1, n_train=64, n_samples=16, n_test=64, batch_size=32,
                     out_dir=out_dir, verbose=0)
-    return robustness.sweep("gaussian", (0.0, 0.3), **{**settings, **kwargs})
+    return robustness.sweep("gaussian", fractions, **{**settings, **kwargs})
 
 
 def test_finished_points_are_skipped_on_rerun(data_env, fake_training, tmp_path):
@@ -111,6 +112,43 @@ def test_interrupted_sweep_continues_where_it_stopped(data_env, fake_training, t
     assert len(list(tmp_path.glob("*.json"))) == 1
     tiny_sweep(tmp_path)
     assert len(fake_training) == 2  # only the unfinished point was trained
+
+
+def test_a_seeds_clean_run_trains_once_and_every_curve_scores_its_samples(
+        data_env, fake_training, tmp_path, monkeypatch):
+    cleaned = lambda images, mask: (images[2:], np.arange(len(images)) >= 2, {"n_kept": 62})
+    monkeypatch.setattr(detectors, "clean_with_evaluator", cleaned)
+    plain = tiny_sweep(tmp_path)
+    aware = tiny_sweep(tmp_path, noise_aware=True, fractions=(0.0,))
+    letters = robustness.sweep("letters", (0.0,), epochs=1, n_train=64, n_samples=16, n_test=64,
+                               batch_size=32, out_dir=tmp_path, verbose=0)
+    assert len(fake_training) == 2  # the clean run and the 30% point
+    shared = [plain[0], aware[0], letters[0]]
+    assert len({r["clean_run"] for r in shared}) == 1 and "clean_run" not in plain[1]
+    assert all(r["scores"] == plain[0]["scores"] for r in shared)  # the same samples
+    assert [r["train_seconds"] for r in shared] == [round(0.25, 1)] * 3  # one training
+    assert robustness.load_samples(aware[0], tmp_path).tolist() == \
+        robustness.load_samples(plain[0], tmp_path).tolist()
+    tiny_sweep(tmp_path, seeds=(1,), fractions=(0.0,))  # another seed: its own clean run
+    assert len(fake_training) == 3
+    letters_aware = robustness.sweep("letters", (0.0,), noise_aware=True, epochs=1, n_train=64,
+                                     n_samples=16, n_test=64, batch_size=32, out_dir=tmp_path,
+                                     verbose=0)[0]
+    assert len(fake_training) == 4 and fake_training[-1][0] == 62  # cleaning changed its data
+    assert "clean_run" not in letters_aware
+
+
+def test_recipe_changes_are_recorded_and_reach_the_gan(data_env, fake_training, tmp_path,
+                                                        monkeypatch):
+    seen = []
+    train = robustness._train_point
+    monkeypatch.setattr(robustness, "_train_point",
+                        lambda *args, **kwargs: seen.append(args[7]) or train(*args, **kwargs))
+    first = tiny_sweep(tmp_path, fractions=(0.3,))[0]
+    other = tiny_sweep(tmp_path, fractions=(0.3,), recipe={"clusters": None})[0]
+    assert seen == [None, {"clusters": None}]
+    assert "recipe" not in first["settings"] and other["settings"]["recipe"] == {"clusters": None}
+    assert first["samples_file"] != other["samples_file"]
 
 
 def test_the_training_time_of_a_resumed_point_counts_every_session(data_env, fake_training,
@@ -266,9 +304,13 @@ def test_shards_are_disjoint_and_cover_the_study():
             shard(points, index, count)
 
 
-def _load_benchmark():
+def _load_benchmark(root=None):
+    """benchmarks/robustness.py, its points trained under ``root``/runs (not the checkout's)."""
     from benchmark_modules import load
-    return load("robustness")
+    module = load("robustness")
+    if root is not None:
+        module.ROOT = root
+    return module
 
 
 def test_a_point_finished_by_one_shard_is_skipped_by_another(data_env, fake_training, tmp_path,
@@ -277,7 +319,7 @@ def test_a_point_finished_by_one_shard_is_skipped_by_another(data_env, fake_trai
                             "covered"), 1.0)
     monkeypatch.setattr(robustness, "_score_point",
                         lambda samples, study: (scores, {"measure": "noisy", "share": 0.0}))
-    benchmark = _load_benchmark()
+    benchmark = _load_benchmark(tmp_path / "checkout")
     common = ["--kinds", "gaussian", "--plain-only", "--seeds", "0", "--fractions", "0", "0.3",
               "--epochs", "1", "--out", str(tmp_path)]
     assert benchmark.main(common + ["--shard", "1/2"]) == 0
@@ -311,7 +353,7 @@ def test_the_benchmark_adds_the_spread_points_after_the_first_seed(data_env, fak
         config.QUICK, robustness=config.RobustnessSizes(
             fractions=(0.0, 0.1, 0.3, 0.75), seeds=(0,), spread_seeds=(1,), epochs=1,
             model="vanilla", batch_size=32)))
-    benchmark = _load_benchmark()
+    benchmark = _load_benchmark(tmp_path / "checkout")
     assert benchmark.main(["--kinds", "gaussian", "--plain-only", "--out", str(tmp_path)]) == 0
     seeds = [(r["fraction"], r["seed"]) for r in robustness.load_results(tmp_path)]
     assert sorted(seeds) == [(0.0, 0), (0.0, 1), (0.1, 0), (0.3, 0), (0.3, 1), (0.75, 0),

@@ -33,3 +33,24 @@ def test_points_are_priced_by_steps_and_by_the_ambient_layer(cost):
 def test_step_timing_runs_the_study_gan(cost):
     seconds = cost.time_steps(None, config.settings("quick").robustness, steps=2)
     assert seconds > 0
+
+
+def test_a_shared_clean_run_is_priced_once(cost):
+    per_step = {"plain": 0.01, "ambient": 0.03}
+    shared = [{**record(kind, aware), "fraction": 0.0, "clean_run": "clean_s0_x"}
+              for kind, aware in (("gaussian", False), ("gaussian", True), ("letters", False))]
+    rows = cost.price(shared + [record("gaussian", False)], per_step)
+    assert [r["steps"] for r in rows] == [9380, 0, 0, 9380]
+    assert [r["priced_seconds"] for r in rows] == [93.8, 0.0, 0.0, 93.8]
+
+
+def test_a_plan_is_priced_at_the_new_sizes_with_one_clean_run_per_seed(cost):
+    per_step = {"plain": 0.01, "ambient": 0.03}
+    clean = [{**record(kind, aware), "fraction": 0.0}
+             for kind, aware in (("gaussian", False), ("gaussian", True), ("letters", False))]
+    cleaned = {**record("letters", True, n_kept=6_400), "fraction": 0.0}
+    sizes = config.settings("full").robustness_dcgan
+    rows = cost.price(clean + [cleaned, record("gaussian", True)], per_step, sizes)
+    steps = sizes.epochs * 938
+    assert [r["steps"] for r in rows] == [steps, 0, 0, sizes.epochs * 100, steps]
+    assert rows[-1]["priced_seconds"] == round(steps * 0.03, 1)  # the layer corrupts at 30%

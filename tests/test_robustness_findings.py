@@ -262,3 +262,67 @@ def test_spread_points_bracket_the_threshold_of_every_metric():
     recognisable = (0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.3)  # recognisable threshold 50%
     records = [record(f, 0, fd, r) for f, fd, r in zip(GRID, fds, recognisable)]
     assert [p[2] for p in spread_points(records, GRID, (1,))] == [0.0, 0.3, 0.5, 0.75]
+
+
+def study(fd_step, copied, grid=(0.0, 0.3, 0.75), clean_score=9.5):
+    """A study's records: both training options of the Gaussian kind, seed 0; the Fréchet
+    distance grows by ``fd_step`` x share, the contamination is ``copied`` x the share."""
+    records = []
+    for aware in (False, True):
+        for f in grid:
+            point = contaminated(f, (0.1 if aware else copied) * f, fd=10 + fd_step * f,
+                                 aware=aware)
+            point["scores"]["classifier_score"] = clean_score - f
+            records.append(point)
+    return records
+
+
+def test_compare_generators_sets_the_studies_side_by_side():
+    grid = (0.0, 0.3, 0.75)
+    studies = {"vanilla": study(fd_step=40, copied=0.8, clean_score=7.5),
+               "dcgan": study(fd_step=10, copied=1.0)}
+    rows = robustness_findings.compare_generators(studies, grid)
+    assert [(r["training"], r["generator"]) for r in rows] == [
+        ("plain", "dcgan"), ("plain", "vanilla"), ("noise-aware", "dcgan"),
+        ("noise-aware", "vanilla")]
+    plain_dcgan, plain_vanilla = rows[0], rows[1]
+    assert plain_vanilla["clean score"] == 7.5 and plain_dcgan["clean score"] == 9.5
+    # vanilla: 10 + 40 x 0.3 = 22 > 2 x 10 fails at 30%; dcgan: 17.5 at 75% still passes
+    assert plain_vanilla["frechet_distance threshold"] == "0%"
+    assert plain_dcgan["frechet_distance threshold"] == "at least 75%"
+    seed1 = [{**r, "seed": 1, "scores": {**r["scores"], "frechet_distance": 10 + 40 * r["fraction"]}}
+             for r in studies["dcgan"] if not r["noise_aware"]]
+    spread = robustness_findings.compare_generators({"dcgan": studies["dcgan"] + seed1}, grid)
+    assert spread[0]["frechet_distance threshold"] == "38% (0%-75%)"  # seeds 0 and 1
+    assert plain_dcgan["contamination at 30%"] == pytest.approx(0.3)
+    assert plain_vanilla["contamination at 75%"] == pytest.approx(0.6)
+    assert rows[2]["contamination at 75%"] == pytest.approx(0.075)
+    assert "| dcgan |" in robustness_findings.format_table(rows)
+    # a study still running gives no row for its unfinished curves
+    running = {"dcgan": [r for r in studies["dcgan"] if r["fraction"] < 0.75]}
+    assert robustness_findings.compare_generators(running, grid) == []
+
+
+def test_compare_claims_gives_each_generator_its_verdicts():
+    grid = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5)
+    strong = [contaminated(f, 0.02 + f, fd=10 + 5 * f) for f in grid]
+    weak = [contaminated(f, 0.02, fd=10) for f in grid[:3]]  # still running
+    rows = robustness_findings.compare_claims({"vanilla": weak, "dcgan": strong}, grid)
+    assert len(rows) == len(robustness_findings.ORIGINAL_CLAIMS)
+    assert rows[0]["claim"] == "gaussian at 5%: no substantial effect"
+    assert rows[0]["vanilla, by scores"] == "holds" == rows[0]["dcgan, by scores"]
+    assert rows[0]["vanilla, by contamination"] == "holds"  # no excess over the clean run
+    assert rows[0]["dcgan, by contamination"] == "does not hold"  # 5% more contaminated
+    assert rows[3]["vanilla, by scores"] == "no verdict yet"  # 30% not in yet
+
+
+def test_plot_generators_draws_a_panel_per_kind(tmp_path):
+    studies = {"vanilla": study(40, 0.8), "dcgan": study(10, 1.0)}
+    studies["dcgan"] += [contaminated(f, f, kind="letters", letters="stand-in")
+                         for f in (0.0, 0.3)]
+    fig = robustness_findings.plot_generators(studies, path=tmp_path / "generators.png")
+    assert [ax.get_title() for ax in fig.axes] == ["gaussian", "letters stand-in"]
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend[:4] == ["vanilla, plain", "vanilla, noise-aware", "dcgan, plain",
+                          "dcgan, noise-aware"]
+    assert (tmp_path / "generators.png").stat().st_size > 0

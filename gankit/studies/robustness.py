@@ -25,6 +25,8 @@ from gankit.files import replacing, write_atomic
 from gankit.studies import ambient, detectors, noise
 
 MODELS = ("vanilla", "dcgan")  # unconditional: letters have no digit label for a ccgan
+# Each generator's study: its sizes (``gankit.settings().<name>``) and shipped records' folder.
+STUDIES = {"vanilla": "robustness", "dcgan": "robustness_dcgan"}
 SAMPLES_KEPT = 100
 RECORD_KEYS = {"kind", "fraction", "seed", "noise_aware", "settings", "finished"}
 DETECTOR_IMAGES = 5000  # most real images per class to fit a detector on
@@ -42,8 +44,13 @@ def letters_are_standin(source):
 
 def sweep(kind, fractions=None, model=None, epochs=None, seeds=None, out_dir=None,
           work_dir=None, noise_aware=False, n_train=None, n_samples=None, batch_size=None,
-          n_test=None, verbose=1, **noise_options):
+          n_test=None, recipe=None, verbose=1, **noise_options):
     """Train and score one GAN per (fraction, seed), skipping finished points: their records.
+
+    A clean point (share 0, its training set the clean digits: every one but the letters'
+    noise-aware, whose cleaning drops digits) trains once per seed and settings in
+    ``work_dir``; the other curves' clean points score the same samples (``record["clean_run"]``
+    names the shared run). At share 0 the AmbientGAN layer corrupts nothing.
 
     Args:
         kind: ``"gaussian"`` or ``"letters"`` (``gankit.studies.noise``).
@@ -53,6 +60,8 @@ def sweep(kind, fractions=None, model=None, epochs=None, seeds=None, out_dir=Non
         out_dir: the records' folder (default ``default_out_dir()``); work_dir: where points
             train (default ``out_dir``), their checkpoints removed once recorded.
         noise_aware: train with the AmbientGAN layer (Gaussian) or cleaned data (letters).
+        recipe: entries of the model's recipe to change (``gankit.recipes.make_gan``'s
+            overrides, e.g. ``{"clusters": None}``), written into each record.
         verbose: 0 silent, 1 a progress bar and a line per point, 2 also Keras's per epoch.
         **noise_options: ``make_noisy_dataset``'s (``blur_sigma``, ``std``; ``mode``), written
             into each record with their defaults.
@@ -75,6 +84,8 @@ def sweep(kind, fractions=None, model=None, epochs=None, seeds=None, out_dir=Non
               "noise_aware": bool(noise_aware),
               "method": (("ambientgan" if kind == "gaussian" else "evaluator-cleaning")
                          if noise_aware else "plain")}
+    if recipe:
+        common["recipe"] = dict(recipe)
     if kind == "letters":
         common["letters"] = "stand-in" if letters_are_standin(study.letters.source) else "emnist"
     out_dir = Path(out_dir) if out_dir is not None else default_out_dir()
@@ -95,6 +106,15 @@ def sweep(kind, fractions=None, model=None, epochs=None, seeds=None, out_dir=Non
             records.append(record)
             progress.add(1)
     return records
+
+
+def training_set(kind, fraction, seed, n_train=None, **noise_options):
+    """The training set of a point, as ``sweep`` makes it before any noise-aware cleaning:
+    model-range images ``(M, 28, 28, 1)`` and their corruption mask bool ``(M,)``."""
+    kind = noise.check_kind(kind)
+    study = _Study(kind, _check_options(kind, noise_options),
+                   n_train or config.settings().n_train, n_test=1)
+    return study.noisy(fraction, seed)
 
 
 def _check_options(kind, options):
@@ -166,10 +186,11 @@ class _Study:
 _DETECTORS = {}
 
 
-def _train_point(images, model, epochs, batch_size, seed, run_dir, corruption=None, verbose=0):
+def _train_point(images, model, epochs, batch_size, seed, run_dir, corruption=None, recipe=None,
+                 verbose=0):
     """Train one GAN (resuming from ``run_dir``'s checkpoint); return it."""
     keras.utils.set_random_seed(seed)
-    gan = recipes.make_gan(model, seed=seed)
+    gan = recipes.make_gan(model, seed=seed, **(recipe or {}))
     if corruption is not None:
         gan.corruption = corruption  # GAN passes generated images through it before D
     training.train(gan, images, epochs=epochs, batch_size=batch_size, out_dir=run_dir,
@@ -201,11 +222,23 @@ def _run_point(study, point, common, out_dir, name, verbose, work_dir):
         images, keep, record["cleaning"] = detectors.clean_with_evaluator(images, mask)
         mask = mask[keep]
     record["train_share"] = float(mask.mean()) if len(mask) else 0.0
-    run_dir = work_dir / name
-    gan = _train_point(images, common["model"], common["epochs"], common["batch_size"],
-                       point["seed"], run_dir, corruption, verbose=2 if verbose > 1 else 0)
+    clean = point["fraction"] == 0 and "cleaning" not in record
+    if clean:
+        record["clean_run"] = _clean_run_name(point["seed"], common)
+        corruption = None  # share 0: the layer would corrupt nothing
+    run_dir = work_dir / record.get("clean_run", name)
+    shared = run_dir / "samples.npy"  # a clean run's samples, for the other curves' clean points
+    if clean and shared.is_file():
+        samples = np.load(shared)
+    else:
+        gan = _train_point(images, common["model"], common["epochs"], common["batch_size"],
+                           point["seed"], run_dir, corruption, common.get("recipe"),
+                           verbose=2 if verbose > 1 else 0)
+        samples = gan.generate(common["n_samples"], seed=point["seed"])
+        if clean:
+            with replacing(shared) as temporary, open(temporary, "wb") as f:
+                np.save(f, samples)
     record["train_seconds"] = round(training.logged_seconds(run_dir), 1)  # every session's
-    samples = gan.generate(common["n_samples"], seed=point["seed"])
     record["scores"], record["contamination"] = _score_point(samples, study)
     if study.letters is not None:
         record["letters_source"] = study.letters.source
@@ -221,6 +254,16 @@ def _run_point(study, point, common, out_dir, name, verbose, work_dir):
               f"contamination {record['contamination']['share']:.2f} "
               f"(trained on {record['train_share']:.2f}), {record['wall_seconds']:.0f} s")
     return record
+
+
+def _clean_run_name(seed, common):
+    """The folder of the clean run that a seed's clean points share: named by what trains it,
+    the model's whole recipe included (a changed recipe trains a new clean run)."""
+    trains = {k: v for k, v in common.items()
+              if k in ("model", "epochs", "n_train", "n_samples", "batch_size")}
+    trains["recipe"] = {**recipes.RECIPES[common["model"]], **common.get("recipe", {})}
+    digest = hashlib.sha1(json.dumps({**trains, "seed": int(seed)}, sort_keys=True).encode())
+    return f"clean_s{int(seed)}_{digest.hexdigest()[:8]}"
 
 
 def _read_record(path):

@@ -368,6 +368,50 @@ def compare_records(records, reference, metrics=("frechet_distance", "recognisab
     return rows
 
 
+def _threshold_text(t):
+    spread = (f" ({t['min']:.0%}-{t['max']:.0%})" if len(t["per_seed"]) > 1 else "")
+    return _reads(t) + spread
+
+
+def compare_generators(studies, fractions, shown=(0.3, 0.75), tolerance=TOLERANCE):
+    """Rows for ``format_table`` that set two or more studies side by side: ``studies`` is
+    ``{generator name: records}``. Per kind, training option and generator: the clean run's
+    classifier score and recognisable fraction (first seed), the thresholds of
+    ``THRESHOLD_METRICS`` (mean over seeds, their range in brackets, "at least" at the largest
+    share tested) and the contamination at each share of ``shown`` (first seed, trained on
+    that share). Only finished curves (``finished_curves``) are read."""
+    rows = []
+    for generator, records in studies.items():
+        finished = finished_curves(records, fractions)
+        found = {m: {(t["kind"], t["noise_aware"]): t for t in threshold(finished, m, tolerance)}
+                 for m in THRESHOLD_METRICS}
+        for (kind, aware), t in found[THRESHOLD_METRICS[0]].items():
+            curve = [r for r in finished if (label(r), r["noise_aware"]) == (kind, aware)]
+            first = {r["fraction"]: r for r in curve if r["seed"] == min(t["per_seed"])}
+            row = {"kind": kind, "training": _option(aware), "generator": generator,
+                   "clean score": value(first[0.0], "classifier_score"),
+                   "clean recognisable": value(first[0.0], "recognisable_fraction")}
+            row.update({f"{m} threshold": _threshold_text(found[m][(kind, aware)])
+                        for m in THRESHOLD_METRICS})
+            row.update({f"contamination at {f:.0%}": value(first[f], "contamination")
+                        if f in first else float("nan") for f in shown})
+            rows.append(row)
+    return sorted(rows, key=lambda r: (r["kind"], r["training"] != "plain", r["generator"]))
+
+
+def compare_claims(studies, fractions, **rule):
+    """Rows for ``format_table``: each of the original study's judgements (``check_claims``)
+    with its two verdicts (by the scores, by the contamination) for every study of
+    ``studies`` (``{generator name: records}``)."""
+    rows = {}
+    for generator, records in studies.items():
+        for i, c in enumerate(check_claims(records, fractions, **rule)):
+            row = rows.setdefault(i, {"claim": f"{c['kind']} at {c['share']:.0%}: {c['saw']}"})
+            verdicts = c["verdicts"] or dict.fromkeys(HALVES, "no verdict yet")
+            row.update({f"{generator}, by {half}": verdict for half, verdict in verdicts.items()})
+    return list(rows.values())
+
+
 CURVES = ("frechet_distance", "classifier_score", "recognisable_fraction", "covered",
           "contamination", "noise_level")
 TITLES = {"covered": "classes covered", "contamination": "contamination (corrected share)",
@@ -425,6 +469,43 @@ def plot_contamination(records, path=None):
     ax.set_ylabel("contaminated share of the samples (%)")
     ax.set_title("Does the generator copy the corruption?", fontsize=10)
     ax.legend(fontsize=7)
+    if path is not None:
+        plotting.save_figure(fig, path)
+    return fig
+
+
+GENERATOR_COLORS = ("tab:grey", "tab:purple", "tab:green")
+
+
+def plot_generators(studies, path=None):
+    """Does a better generator copy the corruption more faithfully? One panel per kind: the
+    contaminated share of the samples against the corrupted share of the training set, a line
+    per generator of ``studies`` (``{name: records}``, first seed; dashed and open markers:
+    noise-aware) beside the diagonal. Returns a ``Figure``; ``path`` also saves it."""
+    kinds = sorted({label(r) for records in studies.values() for r in records})
+    fig = plotting.new_figure(figsize=(4.4 * len(kinds), 4.0), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(1, len(kinds), sharey=True))
+    for ax, kind in zip(axes, kinds):
+        top = 10.0
+        for color, (generator, records) in zip(GENERATOR_COLORS, studies.items()):
+            for aware in (False, True):
+                curve = [r for r in records if (label(r), r["noise_aware"]) == (kind, aware)]
+                if not curve:
+                    continue
+                seed = min(r["seed"] for r in curve)
+                points = sorted((value(r, "train_share"), value(r, "contamination"))
+                                for r in curve if r["seed"] == seed)
+                x, y = 100 * np.array(points, dtype=float).T
+                if np.isfinite(y).any():
+                    ax.plot(x, y, "s--" if aware else "o-", color=color,
+                            mfc="none" if aware else color,
+                            label=f"{generator}, {_option(aware)}")
+                    top = max(top, np.nanmax(x), np.nanmax(y))
+        ax.plot([0, top], [0, top], color="black", lw=0.8, ls=":", label="at the training share")
+        ax.set_title(kind, fontsize=10)
+        ax.set_xlabel("corrupted share of the training set (%)")
+    axes[0].set_ylabel("contaminated share of the samples (%)")
+    axes[0].legend(fontsize=7)
     if path is not None:
         plotting.save_figure(fig, path)
     return fig
