@@ -14,8 +14,9 @@ setting's ``spread_seeds`` (``spread_points``: fraction 0 and the fractions on e
 the threshold, planned again after each point until none is missing). Every finished
 point is a JSON record (and 100 samples) in the results folder: ``gankit/results/robustness/``
 (``robustness_dcgan/`` for ``--generator dcgan``) for the full setting (``benchmarks/results``
-links there), ``runs/robustness[_dcgan]_<setting>/`` otherwise. Run the same command again after an interruption and it continues where it stopped:
-finished points are skipped, an interrupted one resumes from its checkpoint.
+links there), ``runs/robustness[_dcgan]_<setting>/`` otherwise. Run the same command again
+after an interruption and it continues where it stopped: finished points are skipped, an
+interrupted one resumes from its checkpoint.
 
 ``--shard I/N`` runs every N-th point starting from the I-th (``shard``), so that N
 machines, Colab sessions or the tasks of a job array share one study: give each its own I, and
