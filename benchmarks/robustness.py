@@ -26,7 +26,9 @@ in the folder, so run the shards once more after merging to add those.
 
 A run ends by writing the report beside the records: ``report.txt`` (what ``--table`` prints:
 status, table, thresholds, the original claims) and the figures ``curves.png``,
-``contamination.png`` and ``samples.png``; ``--report`` rewrites them without training.
+``contamination.png`` and ``samples.png``; ``--report`` rewrites them without training. The
+DCGAN's study also sets itself beside the vanilla one of the same setting: ``comparison.txt``
+(``robustness_findings.compare_generators`` and ``compare_claims``) and ``generators.png``.
 
 Letters come from tensorflow-datasets (EMNIST Letters) or ``GANKIT_EMNIST_DIR``; results computed
 on the offline stand-in letters say so in every record (``settings["letters"]``), table and
@@ -210,9 +212,7 @@ def main(argv=None):
     name = robustness.STUDIES[args.generator]
     sizes = getattr(settings, name)
     options = (False,) if args.plain_only else (False, True)
-    out = Path(args.out) if args.out else (
-        results.FOLDER / name if settings.name == "full"
-        else ROOT / "runs" / f"{name}_{settings.name}")
+    out = Path(args.out) if args.out else study_folder(args.generator, settings.name)
     if not (args.table or args.report):
         points = shard(study_points(args.kinds, options, args.fractions or sizes.fractions,
                                     args.seeds or sizes.seeds), *args.shard)
@@ -233,7 +233,40 @@ def main(argv=None):
     if records and not args.table:
         write_report(records, out, text)
         print(f"Report and figures written beside the records in {out}")
+    first = study_folder("vanilla", settings.name)
+    if args.generator != "vanilla" and records and first.is_dir():
+        studies = {"vanilla": robustness.load_results(first), args.generator: records}
+        text = comparison(studies, sizes)
+        print(text)
+        if not args.table:
+            write_comparison(studies, out, text)
     return 0
+
+
+def study_folder(generator, setting):
+    """The records' folder of a generator's study: shipped in ``gankit/results`` for the full
+    setting, in ``runs/`` for the others."""
+    name = robustness.STUDIES[generator]
+    return results.FOLDER / name if setting == "full" else ROOT / "runs" / f"{name}_{setting}"
+
+
+def comparison(studies, sizes):
+    """The studies of ``studies`` (``{generator: records}``, the same grid) side by side: the
+    thresholds, contamination and clean scores per curve, then the original judgements."""
+    generators = " and ".join(studies)
+    return "\n\n".join([
+        f"The {generators} GANs side by side (finished curves only; thresholds: mean over the "
+        f"seeds, their range in brackets):",
+        findings.format_table(findings.compare_generators(studies, sizes.fractions)),
+        "The original study's judgements, by generator:",
+        findings.format_table(findings.compare_claims(studies, sizes.fractions))])
+
+
+def write_comparison(studies, out, text):
+    """Beside the last study's records: ``comparison.txt`` (``text``) and ``generators.png``."""
+    import matplotlib.pyplot as plt
+    write_atomic(out / "comparison.txt", text + "\n")
+    plt.close(findings.plot_generators(studies, path=out / "generators.png"))
 
 
 def report(records, sizes):
