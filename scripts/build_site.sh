@@ -10,8 +10,12 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 if [ -z "${GANKIT_DATA_DIR:-}" ] && [ -d "$root/../shared/data" ]; then
     export GANKIT_DATA_DIR="$(cd "$root/../shared/data" && pwd)"
 fi
-if [ -z "${GANKIT_EMNIST_DIR:-}" ] && [ -d "${GANKIT_DATA_DIR:-/nonexistent}/letters-standin" ]; then
-    export GANKIT_EMNIST_DIR="$GANKIT_DATA_DIR/letters-standin"
+# Offline letters: the small stand-in is enough for the quick setting's 512 digits; the laptop
+# setting's 60,000 need the full-size one (replacing 5% of them takes 3,000 letters).
+standin=letters-standin
+case " $* " in *" --setting laptop "*|*" --setting=laptop "*) standin=letters-standin-full ;; esac
+if [ -z "${GANKIT_EMNIST_DIR:-}" ] && [ -d "${GANKIT_DATA_DIR:-/nonexistent}/$standin" ]; then
+    export GANKIT_EMNIST_DIR="$GANKIT_DATA_DIR/$standin"
 fi
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
 if [ ! -x "$root/.venv-site/bin/python" ]; then

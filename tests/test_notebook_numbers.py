@@ -73,7 +73,7 @@ DEFINITIONS = {
     "90%": "the recognisable fraction's confidence threshold",
     "14.3%": "10,000 / 70,000, the share of added letters, computed in the text",
     **{f"{share}%": "a corrupted or real share that a cell then uses"
-       for share in (0, 5, 10, 20, 30, 50, 100)},
+       for share in (0, 5, 10, 20, 30, 50, 75, 100)},
 }
 
 NUMBER = re.compile(
