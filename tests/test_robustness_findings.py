@@ -295,6 +295,8 @@ def test_compare_generators_sets_the_studies_side_by_side():
     spread = robustness_findings.compare_generators({"dcgan": studies["dcgan"] + seed1}, grid)
     assert spread[0]["frechet_distance threshold"] == "38% (0%-75%)"  # seeds 0 and 1
     assert plain_dcgan["contamination at 30%"] == pytest.approx(0.3)
+    assert plain_dcgan["Fréchet at 30%"] == pytest.approx(13.0)
+    assert plain_vanilla["Fréchet at 75%"] == pytest.approx(40.0)
     assert plain_vanilla["contamination at 75%"] == pytest.approx(0.6)
     assert rows[2]["contamination at 75%"] == pytest.approx(0.075)
     assert "| dcgan |" in robustness_findings.format_table(rows)

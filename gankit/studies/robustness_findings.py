@@ -378,8 +378,9 @@ def compare_generators(studies, fractions, shown=(0.3, 0.75), tolerance=TOLERANC
     ``{generator name: records}``. Per kind, training option and generator: the clean run's
     classifier score and recognisable fraction (first seed), the thresholds of
     ``THRESHOLD_METRICS`` (mean over seeds, their range in brackets, "at least" at the largest
-    share tested) and the contamination at each share of ``shown`` (first seed, trained on
-    that share). Only finished curves (``finished_curves``) are read."""
+    share tested), and the Fréchet distance and contamination at each share of ``shown`` (first
+    seed): a threshold is relative to the generator's own clean run, these are not. Only
+    finished curves (``finished_curves``) are read."""
     rows = []
     for generator, records in studies.items():
         finished = finished_curves(records, fractions)
@@ -393,8 +394,11 @@ def compare_generators(studies, fractions, shown=(0.3, 0.75), tolerance=TOLERANC
                    "clean recognisable": value(first[0.0], "recognisable_fraction")}
             row.update({f"{m} threshold": _threshold_text(found[m][(kind, aware)])
                         for m in THRESHOLD_METRICS})
-            row.update({f"contamination at {f:.0%}": value(first[f], "contamination")
-                        if f in first else float("nan") for f in shown})
+            for f in shown:
+                row.update({f"{name} at {f:.0%}": value(first[f], metric) if f in first
+                            else float("nan") for name, metric in (
+                                ("Fréchet", "frechet_distance"),
+                                ("contamination", "contamination"))})
             rows.append(row)
     return sorted(rows, key=lambda r: (r["kind"], r["training"] != "plain", r["generator"]))
 
