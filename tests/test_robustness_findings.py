@@ -294,6 +294,9 @@ def test_compare_generators_sets_the_studies_side_by_side():
              for r in studies["dcgan"] if not r["noise_aware"]]
     spread = robustness_findings.compare_generators({"dcgan": studies["dcgan"] + seed1}, grid)
     assert spread[0]["frechet_distance threshold"] == "38% (0%-75%)"  # seeds 0 and 1
+    running = [r for r in seed1 if r["fraction"] == 0.0]  # seed 1 has its clean run only
+    waiting = robustness_findings.compare_generators({"dcgan": studies["dcgan"] + running}, grid)
+    assert waiting[0]["frechet_distance threshold"] == "at least 75%"  # seed 0's alone
     assert plain_dcgan["contamination at 30%"] == pytest.approx(0.3)
     assert plain_dcgan["Fréchet at 30%"] == pytest.approx(13.0)
     assert plain_vanilla["Fréchet at 75%"] == pytest.approx(40.0)
@@ -328,3 +331,16 @@ def test_plot_generators_draws_a_panel_per_kind(tmp_path):
     assert legend[:4] == ["vanilla, plain", "vanilla, noise-aware", "dcgan, plain",
                           "dcgan, noise-aware"]
     assert (tmp_path / "generators.png").stat().st_size > 0
+
+
+def test_a_spread_seed_counts_once_its_threshold_is_settled():
+    grid = (0.0, 0.1, 0.2, 0.3)
+    first = [record(f, 0, fd, 0.8) for f, fd in zip(grid, (10, 12, 25, 30))]  # threshold 10%
+    keep = lambda records: {(r["seed"], r["fraction"]) for r in robustness_findings.settled_seeds(
+        records, grid, "frechet_distance")}
+    second = [record(0.0, 1, 10, 0.8), record(0.1, 1, 15, 0.8)]  # passes 10%, 20% not in yet
+    assert keep(first + second) == {(0, f) for f in grid}
+    second.append(record(0.2, 1, 30, 0.8))  # fails at 20%: its threshold, 10%, is settled
+    assert keep(first + second) == {(0, f) for f in grid} | {(1, 0.0), (1, 0.1), (1, 0.2)}
+    passing = [record(f, 1, 10, 0.8) for f in (0.0, 0.3)]  # passes the largest share tested
+    assert (1, 0.3) in keep(first + passing)

@@ -373,18 +373,45 @@ def _threshold_text(t):
     return _reads(t) + spread
 
 
+def settled_seeds(records, fractions, metric, tolerance=TOLERANCE):
+    """The records whose seed's threshold of ``metric`` is settled: each curve's first seed,
+    and another seed once it has its clean run and the grid share after its threshold (or its
+    threshold is the grid's largest share), so that a spread seed still running does not pull
+    the mean toward the shares it has so far."""
+    grid = sorted(float(f) for f in fractions)
+    by_curve = {}
+    for r in records:
+        by_curve.setdefault((label(r), r["noise_aware"]), {}).setdefault(r["seed"], []).append(r)
+    kept = []
+    for seeds in by_curve.values():
+        first = min(seeds)
+        for seed, mine in seeds.items():
+            tested = {r["fraction"]: value(r, metric) for r in mine}
+            if seed != first:
+                if 0.0 not in tested:
+                    continue
+                found = seed_threshold(tested, metric, tolerance)
+                after = [f for f in grid if f > found]
+                if after and after[0] not in tested:
+                    continue
+            kept += mine
+    return kept
+
+
 def compare_generators(studies, fractions, shown=(0.3, 0.75), tolerance=TOLERANCE):
     """Rows for ``format_table`` that set two or more studies side by side: ``studies`` is
     ``{generator name: records}``. Per kind, training option and generator: the clean run's
     classifier score and recognisable fraction (first seed), the thresholds of
     ``THRESHOLD_METRICS`` (mean over seeds, their range in brackets, "at least" at the largest
-    share tested), and the Fréchet distance and contamination at each share of ``shown`` (first
-    seed): a threshold is relative to the generator's own clean run, these are not. Only
-    finished curves (``finished_curves``) are read."""
+    share tested; a spread seed once its threshold is settled, ``settled_seeds``), and the
+    Fréchet distance and contamination at each share of ``shown`` (first seed): a threshold is
+    relative to the generator's own clean run, these are not. Only finished curves
+    (``finished_curves``) are read."""
     rows = []
     for generator, records in studies.items():
         finished = finished_curves(records, fractions)
-        found = {m: {(t["kind"], t["noise_aware"]): t for t in threshold(finished, m, tolerance)}
+        found = {m: {(t["kind"], t["noise_aware"]): t for t in threshold(
+                     settled_seeds(finished, fractions, m, tolerance), m, tolerance)}
                  for m in THRESHOLD_METRICS}
         for (kind, aware), t in found[THRESHOLD_METRICS[0]].items():
             curve = [r for r in finished if (label(r), r["noise_aware"]) == (kind, aware)]
