@@ -29,6 +29,7 @@ from gankit import config, results
 from gankit.clusters import Clusters
 from gankit.studies import robustness
 import bookkeeping
+from robustness import study_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 PATH = results.FOLDER / "robustness_dcgan_clusters.json"
@@ -93,8 +94,7 @@ def main(argv=None):
         print(config.describe())
         setting = config.setting_name()
         # With the clusters: the study's own folders (benchmarks/robustness.py --generator dcgan).
-        folders = {K: (results.FOLDER / STUDY if setting == "full"
-                       else ROOT / "runs" / f"{STUDY}_{setting}", f"{STUDY}_{setting}_work"),
+        folders = {K: (study_folder("dcgan", setting), f"{STUDY}_{setting}_work"),
                    None: (ROOT / "runs" / f"{STUDY}_noclusters_{setting}",
                           f"{STUDY}_noclusters_{setting}_work")}
         for fraction in args.fractions:

@@ -18,6 +18,8 @@ import pathlib
 import re
 import sys
 
+from gankit.files import write_atomic
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 BRANCH = "main"
 BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
@@ -152,7 +154,7 @@ def main(argv=None):
             print(f"Colab links and the setup cells' address are built from {url}.")
         return 1 if changed else 0
     for path, text in changed.items():
-        path.write_text(text)
+        write_atomic(path, text)  # an interrupted run leaves each file whole
         print(f"wrote {path.relative_to(args.root)}")
     print(f"Colab links and the setup cells' address are built from {url} "
           f"({len(changed)} file(s) changed).")
