@@ -325,11 +325,15 @@ def test_plot_generators_draws_a_panel_per_kind(tmp_path):
     studies = {"vanilla": study(40, 0.8), "dcgan": study(10, 1.0)}
     studies["dcgan"] += [contaminated(f, f, kind="letters", letters="stand-in")
                          for f in (0.0, 0.3)]
+    studies["dcgan"].append(contaminated(0.3, 0.25, seed=1))  # a spread point: a cross
     fig = robustness_findings.plot_generators(studies, path=tmp_path / "generators.png")
     assert [ax.get_title() for ax in fig.axes] == ["gaussian", "letters stand-in"]
     legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    assert legend[:4] == ["vanilla, plain", "vanilla, noise-aware", "dcgan, plain",
-                          "dcgan, noise-aware"]
+    assert legend == ["vanilla, plain", "vanilla, noise-aware", "dcgan, plain",
+                      "dcgan, noise-aware", "at the training share", "other seeds"]
+    crosses = [line for line in fig.axes[0].lines if line.get_marker() == "x"]
+    assert [list(line.get_xydata()) for line in crosses if len(line.get_xdata())] == [
+        [pytest.approx([30.0, 25.0])]]
     assert (tmp_path / "generators.png").stat().st_size > 0
 
 

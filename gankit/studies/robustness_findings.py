@@ -512,7 +512,8 @@ def plot_generators(studies, path=None):
     """Does a better generator copy the corruption more faithfully? One panel per kind: the
     contaminated share of the samples against the corrupted share of the training set, a line
     per generator of ``studies`` (``{name: records}``, first seed; dashed and open markers:
-    noise-aware) beside the diagonal. Returns a ``Figure``; ``path`` also saves it."""
+    noise-aware) beside the diagonal, the other seeds' points as small crosses. Returns a
+    ``Figure``; ``path`` also saves it."""
     kinds = sorted({label(r) for records in studies.values() for r in records})
     fig = plotting.new_figure(figsize=(4.4 * len(kinds), 4.0), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, len(kinds), sharey=True))
@@ -532,7 +533,12 @@ def plot_generators(studies, path=None):
                             mfc="none" if aware else color,
                             label=f"{generator}, {_option(aware)}")
                     top = max(top, np.nanmax(x), np.nanmax(y))
+                others = [(value(r, "train_share"), value(r, "contamination"))
+                          for r in curve if r["seed"] != seed]
+                if others:
+                    ax.plot(*(100 * np.array(others, dtype=float).T), "x", ms=5, color=color)
         ax.plot([0, top], [0, top], color="black", lw=0.8, ls=":", label="at the training share")
+        ax.plot([], [], "x", ms=5, color="gray", label="other seeds")
         ax.set_title(kind, fontsize=10)
         ax.set_xlabel("corrupted share of the training set (%)")
     axes[0].set_ylabel("contaminated share of the samples (%)")
