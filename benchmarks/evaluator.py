@@ -2,6 +2,7 @@
 
     python benchmarks/evaluator.py                      # gankit/weights/evaluator.weights.h5
     python benchmarks/evaluator.py --epochs 6 --seed 0 --out runs/evaluator.weights.h5
+    python benchmarks/evaluator.py --rescore            # the reference rows only, same weights
 
 Trains the evaluator's network (``gankit.evaluation.classifier``) on the 60,000 MNIST training
 images, saves its weights without the optimizer's state, and writes ``reference_scores.json``
@@ -19,7 +20,7 @@ import numpy as np
 
 from gankit import data, files
 from gankit.evaluation.classifier import (WEIGHTS_PATH, Evaluator, build_evaluator,
-                                          train_classifier)
+                                          load_evaluator, train_classifier)
 from gankit.evaluation.scores import score_images
 
 EPOCHS = 6  # passes over the 60,000 training images: about 99.5% test accuracy
@@ -91,13 +92,38 @@ def train_evaluator(epochs=EPOCHS, seed=0, path=WEIGHTS_PATH, data_dir=None, ver
     return dict(result, weights=str(path), reference_scores=str(scores_path))
 
 
+def rescore(path=WEIGHTS_PATH, data_dir=None):
+    """Rescore the reference rows of the evaluator in ``path`` without training it again,
+    keeping the training details that ``reference_scores.json`` beside it records.
+
+    Raises:
+        FileNotFoundError: if ``path`` or its ``reference_scores.json`` is missing.
+    """
+    path = Path(path).resolve()
+    scores_path = path.parent / "reference_scores.json"
+    if not scores_path.exists():
+        raise FileNotFoundError(f"{scores_path} is missing: train the evaluator first "
+                                f"(python benchmarks/evaluator.py --out {path}).")
+    details = {"evaluator": json.loads(scores_path.read_text())["evaluator"]}
+    return compute_reference_scores(load_evaluator(path), data_dir=data_dir, path=scores_path,
+                                    details=details)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--epochs", type=int, default=EPOCHS)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--rescore", action="store_true",
+                        help="only rescore the reference rows of the weights in --out")
     parser.add_argument("--out", default=WEIGHTS_PATH,
                         help="weights file (default: the kit's shipped weights)")
     args = parser.parse_args(argv)
+    if args.rescore:
+        for name, row in rescore(args.out).items():
+            print(f"{name}: score {row['classifier_score']:.2f}, "
+                  f"Fréchet {row['frechet_distance']:.2f}, "
+                  f"recognisable {row['recognisable_fraction']:.3f}")
+        return
     if args.epochs < 1:
         parser.error(f"--epochs must be a positive integer, got {args.epochs}.")
     print(train_evaluator(epochs=args.epochs, seed=args.seed, path=args.out))

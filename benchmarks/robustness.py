@@ -279,8 +279,24 @@ def report(records, sizes):
     parts += [format_status(records, sizes, pending),
               findings.format_table(findings.table(records)),
               findings.threshold_summary(settled(records, pending), sizes.fractions),
-              findings.format_claims(findings.check_claims(records, sizes.fractions))]
+              findings.format_claims(findings.check_claims(records, sizes.fractions)),
+              format_cost(records)]
     return "\n\n".join(parts)
+
+
+def format_cost(records):
+    """What the study cost, summed over its records: trainings (a shared clean run once), hours
+    of training (every session's) and wall-clock hours of the sessions that finished the points
+    (training, data and scoring), and where they ran."""
+    trainings = {r.get("clean_run") or robustness.describe_point(r): r for r in records}
+    hours = lambda key, rows: sum(r[key] for r in rows) / 3600
+    where = ", ".join(sorted({f"{r['backend']} on {r['machine']}" for r in records}))
+    return (f"Cost: {len(trainings)} trainings for {len(records)} points (a seed's shared clean "
+            f"run counted once): {hours('train_seconds', trainings.values()):.2f} h of training "
+            f"(every session's), {hours('wall_seconds', records):.2f} h of wall-clock time in "
+            f"the sessions that finished the points ({where}). A resumed point's earlier "
+            f"sessions count in its training time only; a point that shared the CPU with other "
+            f"work counts its own time.")
 
 
 def format_status(records, sizes, pending):

@@ -122,3 +122,15 @@ def test_train_evaluator_saves_weights_and_reference_scores(tmp_path, monkeypatc
     assert set(rows) == {"real_train", "uniform_noise", "single_digit"}
     with pytest.raises(ValueError, match=".weights.h5"):
         retrain.train_evaluator(path=tmp_path / "ev.h5")
+    # Rescoring the same weights gives the same rows and keeps the training details.
+    before = json.loads((tmp_path / "reference_scores.json").read_text())
+    (tmp_path / "reference_scores.json").write_text(json.dumps(dict(before, rows={})))
+    retrain.rescore(tmp_path / "ev.weights.h5")
+    after = json.loads((tmp_path / "reference_scores.json").read_text())
+    assert after["evaluator"] == before["evaluator"]
+    for name, row in before["rows"].items():
+        assert after["rows"][name]["counts"] == row["counts"]
+        assert after["rows"][name]["classifier_score"] == pytest.approx(row["classifier_score"])
+    (tmp_path / "reference_scores.json").unlink()
+    with pytest.raises(FileNotFoundError, match="train the evaluator first"):
+        retrain.rescore(tmp_path / "ev.weights.h5")

@@ -304,6 +304,19 @@ def test_shards_are_disjoint_and_cover_the_study():
             shard(points, index, count)
 
 
+def test_the_cost_counts_a_shared_clean_run_once():
+    point = lambda kind, aware, fraction, train, wall, **shared: dict(
+        kind=kind, noise_aware=aware, fraction=fraction, seed=0, train_seconds=train,
+        wall_seconds=wall, backend="tensorflow", machine="x86_64", **shared)
+    records = [point("gaussian", False, 0.0, 3600, 4000, clean_run="clean_s0"),
+               point("gaussian", True, 0.0, 3600, 400, clean_run="clean_s0"),
+               point("gaussian", False, 0.3, 1800, 2000)]
+    text = _load_benchmark().format_cost(records)
+    assert text.startswith("Cost: 2 trainings for 3 points")
+    assert "1.50 h of training (every session's), 1.78 h of wall-clock time" in text
+    assert "tensorflow on x86_64" in text
+
+
 def _load_benchmark(root=None):
     """benchmarks/robustness.py, its points trained under ``root``/runs (not the checkout's)."""
     from benchmark_modules import load
