@@ -71,6 +71,8 @@ DEFINITIONS = {
     "0.99": "a cleaning threshold in an exercise",
     "1%": "class coverage: a class counts when it makes up at least 1% of the samples",
     "90%": "the recognisable fraction's confidence threshold",
+    "9.0": "the score a robustness study's generator must reach (tests/test_robustness_shipped.py)",
+    "0.90": "the recognisable fraction it must reach, with that score",
     "14.3%": "10,000 / 70,000, the share of added letters, computed in the text",
     **{f"{share}%": "a corrupted or real share that a cell then uses"
        for share in (0, 5, 10, 20, 30, 50, 75, 100)},
