@@ -18,8 +18,6 @@ import pathlib
 import re
 import sys
 
-from gankit.files import write_atomic
-
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 BRANCH = "main"
 BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
@@ -27,6 +25,15 @@ BADGE = re.compile(r"\[!\[Open In Colab\]\([^)]*\)\]\((?P<target>[^)]*)\)")
 # The setup cell's default address, on the line after `GANKIT_SOURCE = GANKIT_SOURCE or ...`.
 DEFAULT_SOURCE = re.compile(r'^(\s+)"[^"]*"(\)\s+# the default: .*)$', re.M)
 TABLE_SECTION = "## The notebooks"
+
+
+def write_atomic(path, text):
+    """Write ``text`` to ``path`` through a temporary file beside it, so that an interrupted run
+    leaves each file whole. (The site's environment, which imports this script, has no gankit,
+    so ``gankit.files.write_atomic`` is not at hand.)"""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
 
 
 def repository(root=ROOT):
@@ -154,7 +161,7 @@ def main(argv=None):
             print(f"Colab links and the setup cells' address are built from {url}.")
         return 1 if changed else 0
     for path, text in changed.items():
-        write_atomic(path, text)  # an interrupted run leaves each file whole
+        write_atomic(path, text)
         print(f"wrote {path.relative_to(args.root)}")
     print(f"Colab links and the setup cells' address are built from {url} "
           f"({len(changed)} file(s) changed).")

@@ -84,3 +84,19 @@ def test_an_address_colab_cannot_open_is_refused(tmp_path):
     result = links("--check", root=tmp_path)
     assert result.returncode != 0
     assert "Repository" in result.stderr and "https://github.com/<owner>/<repo>" in result.stderr
+
+
+def test_the_site_scripts_import_only_what_the_site_environment_has():
+    # build_site.py imports colab_links and execute_notebooks in .venv-site, which has no
+    # gankit (requirements-site.txt): the standard library, each other, and what myst-nb brings.
+    import ast
+    import sys
+    for name in ("colab_links", "execute_notebooks", "build_site"):
+        tree = ast.parse((ROOT / "scripts" / f"{name}.py").read_text())
+        imported = {alias.name.split(".")[0] for node in ast.walk(tree)
+                    if isinstance(node, ast.Import) for alias in node.names}
+        imported |= {node.module.split(".")[0] for node in ast.walk(tree)
+                     if isinstance(node, ast.ImportFrom) and node.module and not node.level}
+        foreign = imported - set(sys.stdlib_module_names) - {
+            "nbformat", "nbclient", "jupyter_cache", "colab_links", "execute_notebooks"}
+        assert not foreign, f"scripts/{name}.py imports {sorted(foreign)}"
